@@ -11,6 +11,7 @@ import { ImagesApi } from './images.js';
 import { SystemApi } from './system.js';
 import { ExecApi } from './exec.js';
 import { VolumesApi } from './volumes.js';
+import { NetworksApi } from './networks.js';
 
 export { DEFAULT_HOST, parseHost, pickHost, type Endpoint } from './host.js';
 export { ApiError, ConnectError } from './errors.js';
@@ -20,6 +21,7 @@ export { ImagesApi, encodeAuth, type DeleteItem } from './images.js';
 export { SystemApi, type VersionResponse } from './system.js';
 export { ExecApi, type ExecCreateRequest, type ExecInspect, type ChangeItem, type PathStat } from './exec.js';
 export { VolumesApi, type VolumeInfo, type VolumeCreateBody } from './volumes.js';
+export { NetworksApi, type NetworkCreateRequest, type NetworkInspect } from './networks.js';
 export { createDemuxer, frame, type Demuxer, type FrameSink } from './stdcopy.js';
 export { jsonLines, jsonLinesRaw } from './json-lines.js';
 
@@ -32,6 +34,7 @@ export interface EngineClient {
   readonly system: SystemApi;
   readonly exec: ExecApi;
   readonly volumes: VolumesApi;
+  readonly networks: NetworksApi;
 }
 
 /** Options of createClient. */
@@ -55,5 +58,5 @@ export interface ClientDeps {
 export function createClient(deps: ClientDeps, options: ClientOptions = {}): EngineClient {
   const endpoint = parseHost(pickHost(options.host, deps.env));
   const transport = new Transport({ endpoint, apiVersion: options.apiVersion ?? (deps.env.DOCKER_API_VERSION || undefined), userAgent: options.userAgent });
-  return { endpoint, transport, containers: new ContainersApi(transport), images: new ImagesApi(transport), system: new SystemApi(transport), exec: new ExecApi(transport), volumes: new VolumesApi(transport) };
+  return { endpoint, transport, containers: new ContainersApi(transport), images: new ImagesApi(transport), system: new SystemApi(transport), exec: new ExecApi(transport), volumes: new VolumesApi(transport), networks: new NetworksApi(transport) };
 }
