@@ -28,7 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 if [ "$apt" = 1 ]; then
-  pkgs=(runc crun conmon tini busybox-static zstd iproute2 skopeo python3-docker tar ca-certificates)
+  pkgs=(runc crun conmon tini busybox-static zstd iproute2 nftables util-linux skopeo python3-docker docker-compose tar ca-certificates)
   [ "$with_docker" = 1 ] && pkgs+=(docker.io)
   missing=()
   for p in "${pkgs[@]}"; do
