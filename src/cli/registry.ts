@@ -29,6 +29,7 @@ export interface CommandEntry {
 export const GROUPS: readonly GroupEntry[] = [
   { name: 'container', description: 'Manage containers' },
   { name: 'image', description: 'Manage images' },
+  { name: 'network', description: 'Manage networks' },
   { name: 'system', description: 'Manage Pier' },
   { name: 'volume', description: 'Manage volumes' },
 ];
@@ -37,6 +38,8 @@ const c = (name: string, top: string[], description: string, load: CommandEntry[
 const i = (name: string, top: string[], description: string, load: CommandEntry['load'], aliases: string[] = []): CommandEntry => ({ group: 'image', name, aliases, top, description, load });
 const v = (name: string, description: string, load: CommandEntry['load'], aliases: string[] = []): CommandEntry => ({ group: 'volume', name, aliases, top: [], description, load });
 const s = (name: string, top: string[], description: string, load: CommandEntry['load'], aliases: string[] = []): CommandEntry => ({ group: 'system', name, aliases, top, description, load });
+
+const n = (name: string, description: string, load: CommandEntry['load'], aliases: string[] = []): CommandEntry => ({ group: 'network', name, aliases, top: [], description, load });
 
 /** Every command. */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -77,6 +80,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   i('rm', ['rmi'], 'Remove one or more images', () => import('./commands/image/rm.js'), ['remove']),
   i('save', ['save'], 'Save one or more images to a tar archive (streamed to STDOUT by default)', () => import('./commands/image/save.js')),
   i('tag', ['tag'], 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', () => import('./commands/image/tag.js')),
+  n('connect', 'Connect a container to a network', () => import('./commands/network/connect.js')),
+  n('create', 'Create a network', () => import('./commands/network/create.js')),
+  n('disconnect', 'Disconnect a container from a network', () => import('./commands/network/disconnect.js')),
+  n('inspect', 'Display detailed information on one or more networks', () => import('./commands/network/inspect.js')),
+  n('ls', 'List networks', () => import('./commands/network/ls.js'), ['list']),
+  n('prune', 'Remove all unused networks', () => import('./commands/network/prune.js')),
+  n('rm', 'Remove one or more networks', () => import('./commands/network/rm.js'), ['remove']),
   s('df', [], 'Show pier disk usage', () => import('./commands/system/df.js')),
   s('events', ['events'], 'Get real time events from the server', () => import('./commands/system/events.js')),
   s('info', ['info'], 'Display system-wide information', () => import('./commands/system/info.js')),

@@ -1,0 +1,13 @@
+/** `pier network inspect` (placeholder while the command is written). */
+import type { CommandSpec } from '../../spec.js';
+import { CliError } from '../../errors.js';
+
+/** The network inspect command. */
+export const spec: CommandSpec = {
+  usage: '[OPTIONS]',
+  description: '',
+  options: [],
+  run: async () => {
+    throw new CliError('not implemented', 1);
+  },
+};
