@@ -7,7 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { randomInt } from 'node:crypto';
 import { killProcessesMentioning, removeTree } from './cleanup.js';
+import { netLeftovers, removeNetLeftovers } from './net-cleanup.js';
+import { allocateNetSpace, pierdHasNetFlags, type NetSpace } from './net-space.js';
 import { apiRequest, ping } from './http.js';
 import { engineUnderTest, type EngineKind } from './probes.js';
 import { pierdPath } from './paths.js';
@@ -26,6 +29,12 @@ export interface DaemonOptions {
   startTimeoutMs?: number;
   /** Short tag in the temp dir name, e.g. the test file's name. */
   name?: string;
+  /**
+   * Give pierd its own default bridge and address space (`--bridge`, `--bip`,
+   * `default-address-pools`; see net-space.ts). Default true; applied only when this pierd
+   * build has the flags, and each setting only when `args`/`config` do not set it already.
+   */
+  isolateNetwork?: boolean;
 }
 
 /** A running private daemon. Every method is safe to call more than once. */
@@ -42,13 +51,19 @@ export interface TestDaemon {
   dataRoot: string;
   execRoot: string;
   logPath: string;
+  /**
+   * The daemon's private address space and default bridge name, when the harness gave it one
+   * (pierd with networking flags); undefined for dockerd or an older pierd.
+   */
+  net?: NetSpace;
   /** Current daemon pid (changes on restart). */
   pid(): number;
   /** The daemon's log so far (stdout and stderr). */
   logs(): string;
   /**
-   * Removes its containers via the API, SIGTERM (SIGKILL after 15 s), kills leftovers, unmounts,
-   * deletes roots. With PIER_TEST_LOG_DIR set, the daemon log is copied there first.
+   * Removes its containers via the API, SIGTERM (SIGKILL after 15 s), kills leftovers, deletes
+   * its kernel network objects (nft table, bridges, veths on them), unmounts, deletes roots.
+   * With PIER_TEST_LOG_DIR set, the daemon log is copied there first.
    */
   stop(): Promise<void>;
   /** SIGKILL the daemon only (a crash); roots and containers stay. */
@@ -96,7 +111,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
   const cliConfig = path.join(dir, 'cli');
   fs.mkdirSync(cliConfig);
   fs.writeFileSync(path.join(cliConfig, 'config.json'), '{}\n');
-  fs.writeFileSync(paths.configFile, `${JSON.stringify(opts.config ?? {}, null, 2)}\n`);
+  const net = engine === 'pier' && opts.isolateNetwork !== false && pierdHasNetFlags() ? allocateNetSpace(randomInt(1_000_000)) : undefined;
+  const config: Record<string, unknown> = { ...(opts.config ?? {}) };
+  const extraArgs = [...(opts.args ?? [])];
+  if (net) {
+    const given = (flag: string, key: string) => key in config || extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+    const ownBridge = given('--bridge', 'bridge');
+    if (!ownBridge) extraArgs.push('--bridge', net.bridge);
+    if (!ownBridge && !given('--bip', 'bip')) extraArgs.push('--bip', net.bip);
+    if (!('default-address-pools' in config)) config['default-address-pools'] = net.pools;
+  }
+  fs.writeFileSync(paths.configFile, `${JSON.stringify(config, null, 2)}\n`);
   const host = `unix://${paths.socket}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -113,7 +138,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
   let exited = true;
 
   const launch = async (): Promise<void> => {
-    const [cmd, args] = daemonCommand(engine, paths, opts.args ?? []);
+    const [cmd, args] = daemonCommand(engine, paths, extraArgs);
     const fd = fs.openSync(logPath, 'a');
     try {
       child = spawn(cmd, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...NO_INTERNET, ...opts.env }, detached: false });
@@ -148,6 +173,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
     }
   };
 
+  /** Kernel objects the stopped daemon left (read from its data root before it goes). */
+  const cleanNet = (): void => {
+    if (engine !== 'pier') return;
+    const bridge = extraArgs[extraArgs.indexOf('--bridge') + 1];
+    removeNetLeftovers(netLeftovers(paths.dataRoot, extraArgs.includes('--bridge') && bridge ? [bridge] : []));
+    net?.release();
+  };
+
   let stopped = false;
   const daemon: TestDaemon = {
     engine,
@@ -158,6 +191,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
     dataRoot: paths.dataRoot,
     execRoot: paths.execRoot,
     logPath,
+    net,
     pid: () => child?.pid ?? 0,
     logs: () => (fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8') : ''),
     async stop() {
@@ -168,6 +202,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
       killProcessesMentioning(dir);
       await sleep(50);
       keepLog(logPath, `${engine}-${path.basename(dir)}`);
+      cleanNet();
       removeTree(dir);
     },
     async kill9() {
@@ -187,6 +222,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
     stopped = true;
     await terminate('SIGKILL', 5_000);
     killProcessesMentioning(dir);
+    cleanNet();
     removeTree(dir);
     throw e;
   }
