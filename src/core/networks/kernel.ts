@@ -1,0 +1,228 @@
+/**
+ * The network service's kernel plumbing on iproute2: bridges, veth pairs and macvlan links,
+ * addresses and routes inside a container's network namespace, host routes and sysctls.
+ *
+ * Every change is one `ip -batch -` (host side) or `nsenter --net=/proc/<pid>/ns/net ip -batch -`
+ * (container side) run through lib/exec.ts, so plumbing an endpoint costs two spawns. Reads that
+ * do not need iproute2 (does a link exist, which links start with a prefix) come from
+ * `/proc/net/dev`, which always shows the reading process's own network namespace.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { run } from '../../lib/exec.js';
+import { internal, notFound } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+import type { NetKernel } from './parts.js';
+
+/** What the kernel plumbing is built from. */
+export interface NetKernelDeps {
+  log: Logger;
+}
+
+/** Turns ip's stderr into one message: drops the "Command failed -:N" trailer of batch mode. */
+export function ipMessage(stderr: string, stdout = ''): string {
+  const lines = (stderr || stdout)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^Command failed /.test(l));
+  return lines.join('; ') || 'ip failed';
+}
+
+/**
+ * Rejects a word that would break an `ip -batch` line (whitespace, quotes, empty) so nothing a
+ * client sends can smuggle a second command into the batch. Throws Internal.
+ */
+export function batchWord(what: string, v: string): string {
+  if (!/^[A-Za-z0-9_.:/@%+-]+$/.test(v)) throw internal(`invalid ${what} for ip: ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Parses the interface names out of `/proc/net/dev` text. */
+export function parseProcNetDev(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n').slice(2)) {
+    const i = line.indexOf(':');
+    if (i > 0) names.push(line.slice(0, i).trim());
+  }
+  return names;
+}
+
+/** Destinations of `ip -4 -j route show table all` in CIDR form: no default, broadcast or multicast routes; deduplicated. */
+export function parseRoutes(json: string): string[] {
+  let routes: { dst?: string; type?: string }[];
+  try {
+    routes = JSON.parse(json) as { dst?: string; type?: string }[];
+  } catch {
+    return [];
+  }
+  const out = new Set<string>();
+  for (const r of Array.isArray(routes) ? routes : []) {
+    if (!r.dst || r.dst === 'default' || r.type === 'broadcast' || r.type === 'multicast') continue;
+    if (r.dst.includes(':')) continue;
+    out.add(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
+  }
+  return [...out];
+}
+
+/** Lines of the container-side batch: address, link up, default route. */
+function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
+  const lines = [`addr add ${batchWord('address', cidr)} dev ${ifname}`, `link set ${ifname} up`];
+  if (gateway) lines.push(`route add default via ${batchWord('gateway', gateway)} dev ${ifname}`);
+  return lines;
+}
+
+/**
+ * Builds the kernel plumbing (see NetKernel in parts.ts). ensureBridge also sets
+ * `net.ipv4.conf.<bridge>.route_localnet=1` so DNAT from 127.0.0.1 to a container can leave
+ * through the bridge.
+ */
+export function createNetKernel(deps: NetKernelDeps): NetKernel {
+  const log = deps.log;
+
+  /** Runs one batch on the host (no pid) or in the namespace of `pid`; resolves to ip's error message or undefined. */
+  async function batch(lines: string[], pid?: number): Promise<string | undefined> {
+    const input = lines.join('\n') + '\n';
+    const r = pid === undefined
+      ? await run('ip', ['-batch', '-'], { input })
+      : await run('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-batch', '-'], { input });
+    if (r.code === 0) return undefined;
+    return ipMessage(r.stderr, r.stdout);
+  }
+
+  async function links(): Promise<string[]> {
+    try {
+      return parseProcNetDev(await readFile('/proc/net/dev', 'utf8'));
+    } catch {
+      const r = await run('ip', ['-j', 'link', 'show']).catch(() => undefined);
+      if (!r || r.code !== 0) return [];
+      try {
+        return (JSON.parse(r.stdout) as { ifname: string }[]).map((l) => l.ifname);
+      } catch {
+        return [];
+      }
+    }
+  }
+
+  async function linkExists(name: string): Promise<boolean> {
+    return (await links()).includes(name);
+  }
+
+  /** Whether existing link `name` is a bridge: sysfs first, `ip -d -j link` when sysfs does not know it. */
+  async function isBridge(name: string): Promise<boolean> {
+    try {
+      await readFile(`/sys/class/net/${name}/bridge/stp_state`, 'utf8');
+      return true;
+    } catch { /* not a bridge, or sysfs of another namespace: ask ip */ }
+    const r = await run('ip', ['-d', '-j', 'link', 'show', 'dev', name]);
+    if (r.code !== 0) return false;
+    try {
+      const info = JSON.parse(r.stdout) as { linkinfo?: { info_kind?: string } }[];
+      return info[0]?.linkinfo?.info_kind === 'bridge';
+    } catch {
+      return false;
+    }
+  }
+
+  async function sysctl(key: string, value: string): Promise<void> {
+    if (key.split('/').includes('..') || key.startsWith('/')) {
+      log.warn('sysctl key refused', { key });
+      return;
+    }
+    try {
+      await writeFile(`/proc/sys/${key}`, value);
+    } catch (e) {
+      log.warn('sysctl failed', { key, value, err: (e as Error).message });
+    }
+  }
+
+  async function deleteLink(name: string): Promise<void> {
+    try {
+      if (!(await linkExists(name))) return;
+      const err = await batch([`link del ${batchWord('link name', name)}`]);
+      if (err) log.debug('link delete failed', { name, err });
+    } catch (e) {
+      log.debug('link delete failed', { name, err: (e as Error).message });
+    }
+  }
+
+  return {
+    async ensureBridge(o) {
+      const name = batchWord('bridge name', o.name);
+      const lines: string[] = [];
+      if (await linkExists(name)) {
+        if (!(await isBridge(name))) throw internal(`device ${name} exists and is not a bridge`);
+      } else {
+        lines.push(`link add name ${name} type bridge`);
+      }
+      lines.push(`link set ${name} mtu ${Math.trunc(o.mtu)}`);
+      for (const a of o.addresses) lines.push(`addr replace ${batchWord('address', a)} dev ${name}`);
+      lines.push(`link set ${name} up`);
+      const err = await batch(lines);
+      if (err) throw internal(`failed to set up bridge ${name}: ${err}`);
+      await sysctl(`net/ipv4/conf/${name}/route_localnet`, '1');
+    },
+
+    deleteLink,
+
+    async addVeth(o) {
+      const host = batchWord('veth name', o.hostIfname);
+      const ifname = batchWord('interface name', o.ifname);
+      const mtu = Math.trunc(o.mtu);
+      const err = await batch([
+        `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net`,
+        `link set ${host} master ${batchWord('bridge name', o.bridge)} up`,
+      ]);
+      if (err) {
+        await deleteLink(host);
+        throw internal(`failed to add the host (${host}) <=> sandbox (${ifname}) pair interfaces: ${err}`);
+      }
+      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), o.pid).catch((e: Error) => e.message);
+      if (inner) {
+        await deleteLink(host);
+        throw internal(`failed to configure ${ifname} in the network namespace of ${o.pid}: ${inner}`);
+      }
+    },
+
+    async addMacvlan(o) {
+      const parent = batchWord('parent interface', o.parent);
+      if (!(await linkExists(parent))) throw notFound(`-o parent interface was not found on the host: ${parent}`);
+      const ifname = batchWord('interface name', o.ifname);
+      const err = await batch([
+        `link add link ${parent} name ${ifname} mtu ${Math.trunc(o.mtu)} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net type macvlan mode ${batchWord('macvlan mode', o.mode || 'bridge')}`,
+      ]);
+      if (err) {
+        if (/Cannot find device/.test(err)) throw notFound(`-o parent interface was not found on the host: ${parent}`);
+        throw internal(`failed to create the macvlan port: ${err}`);
+      }
+      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), o.pid).catch((e: Error) => e.message);
+      if (inner) {
+        await batch([`link del ${ifname}`], o.pid).catch(() => undefined);
+        throw internal(`failed to configure ${ifname} in the network namespace of ${o.pid}: ${inner}`);
+      }
+    },
+
+    async deleteInContainer(pid, ifname) {
+      try {
+        const err = await batch([`link del ${batchWord('interface name', ifname)}`], pid);
+        if (err) log.debug('container link delete failed', { pid, ifname, err });
+      } catch (e) {
+        log.debug('container link delete failed', { pid, ifname, err: (e as Error).message });
+      }
+    },
+
+    async listLinks(prefix) {
+      return (await links()).filter((n) => n.startsWith(prefix));
+    },
+
+    async hostRoutes() {
+      try {
+        const r = await run('ip', ['-4', '-j', 'route', 'show', 'table', 'all']);
+        return r.code === 0 ? parseRoutes(r.stdout) : [];
+      } catch {
+        return [];
+      }
+    },
+
+    linkExists,
+    sysctl,
+  };
+}
