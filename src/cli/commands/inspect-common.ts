@@ -8,6 +8,17 @@ import { StatusError } from '../errors.js';
 import { describeError } from '../describe.js';
 import { executeTemplate, TemplateExecError } from '../output.js';
 import { ApiError } from '../../client/index.js';
+import { CliError } from '../errors.js';
+
+/** docker parses the template before asking the daemon: a bad one fails first (exit 64). */
+async function checkTemplate(format: string): Promise<void> {
+  const fmt = await import('../format/index.js');
+  try {
+    fmt.compileTemplate(format);
+  } catch (e) {
+    throw new CliError(`template parsing error: ${(e as Error).message}`, 64);
+  }
+}
 
 /** The -f/--format flag of inspect commands. */
 export const INSPECT_FORMAT: OptSpec = {
@@ -28,6 +39,7 @@ export function goIndent(v: unknown): string {
  * Throws StatusError(1) when any failed.
  */
 export async function inspectAll(ctx: CliContext, names: string[], format: string | undefined, get: (name: string) => Promise<unknown>, notFound: (name: string, e: unknown) => string): Promise<number> {
+  if (format && format !== 'json') await checkTemplate(format);
   const found: unknown[] = [];
   const errors: string[] = [];
   for (const n of names) {

@@ -1,13 +1,14 @@
-/** `pier network disconnect` (placeholder while the command is written). */
+/** `pier network disconnect [-f] NETWORK CONTAINER`. */
 import type { CommandSpec } from '../../spec.js';
-import { CliError } from '../../errors.js';
 
 /** The network disconnect command. */
 export const spec: CommandSpec = {
-  usage: '[OPTIONS]',
-  description: '',
-  options: [],
-  run: async () => {
-    throw new CliError('not implemented', 1);
+  usage: '[OPTIONS] NETWORK CONTAINER',
+  description: 'Disconnect a container from a network',
+  options: [{ long: 'force', short: 'f', kind: 'bool', description: 'Force the container to disconnect from a network' }],
+  args: { exact: 2 },
+  run: async (ctx, [net, ctr], o) => {
+    await ctx.client().networks.disconnect(net!, ctr!, o.force === true);
+    return 0;
   },
 };
