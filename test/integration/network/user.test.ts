@@ -1,0 +1,183 @@
+// Integration: user-defined bridge networks through a real pierd and the docker CLI — subnets
+// from the daemon's pools, the embedded DNS (name, alias, short id, round-robin alias), static
+// --ip, isolation between networks, live connect/disconnect (eth1, DNS, events), rm rules.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TestDaemon } from '../../harness/index.js';
+import { linkExists, linksOnBridge } from '../../harness/net-cleanup.js';
+import { SUITE_TIMEOUT, dock, eventually, httpdCmd, startNetDaemon, type Dock } from './support.js';
+
+/** IPv4 answers in busybox `nslookup -type=a` output (the server's own line excluded). */
+function answers(out: string): string[] {
+  return [...out.matchAll(/^Address:\s*(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1] ?? '');
+}
+
+/** A shell loop: fetch a URL up to ~4 s (the server may still be starting). */
+function wgetLoop(url: string): string {
+  return `for i in $(seq 1 20); do wget -qO- -T 2 ${url} && exit 0; sleep 0.2; done; exit 1`;
+}
+
+describe('network: user-defined bridge networks (pierd, docker CLI)', { concurrency: false, timeout: SUITE_TIMEOUT }, () => {
+  let d: TestDaemon;
+  let k: Dock;
+  let skip = false;
+  let base = '';
+  const re = (s: string) => s.replace(/\./g, '\\.');
+  before(async (t) => {
+    ({ d, skip } = await startNetDaemon(t as never, 'net-user'));
+    if (skip) return;
+    k = dock(d);
+    base = d.net?.base ?? '';
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  test('create: subnet from the pool, br-<id12> bridge, inspect', async (t) => {
+    if (skip) return t.skip();
+    const id = (await k.ok(['network', 'create', '--label', 'team=x', 'un1'])).trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const n = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0];
+    assert.equal(n.Driver, 'bridge');
+    assert.equal(n.Scope, 'local');
+    assert.equal(n.Internal, false);
+    assert.deepEqual(n.Labels, { team: 'x' });
+    const m = new RegExp(`^${re(base)}\\.(\\d+)\\.0/24$`).exec(n.IPAM.Config[0].Subnet);
+    assert.ok(m && Number(m[1]) >= 128, `subnet ${n.IPAM.Config[0].Subnet} from the pool ${base}.128.0.0/17`);
+    assert.equal(n.IPAM.Config[0].Gateway, n.IPAM.Config[0].Subnet.replace(/0\/24$/, '1'));
+    assert.ok(linkExists(`br-${id.slice(0, 12)}`), `bridge br-${id.slice(0, 12)}`);
+    assert.match(await k.fails(['network', 'create', 'un1']), /network with name un1 already exists/);
+    const second = JSON.parse(await k.ok(['network', 'inspect', (await k.ok(['network', 'create', 'un-other'])).trim()]))[0];
+    assert.notEqual(second.IPAM.Config[0].Subnet, n.IPAM.Config[0].Subnet);
+    await k.ok(['network', 'rm', 'un-other']);
+    assert.match(await k.ok(['network', 'ls', '--format', '{{.Name}} {{.Driver}}']), /^un1 bridge$/m);
+  });
+
+  test('containers reach each other by name, alias and short id (ping, wget, nslookup)', async (t) => {
+    if (skip) return t.skip();
+    const id1 = await k.start('u1', ['--network', 'un1', '--network-alias', 'web'], httpdCmd('u1'));
+    await k.start('u2', ['--network', 'un1']);
+    const ip1 = await k.ipOf('u1', 'un1');
+    const gw = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0].IPAM.Config[0].Gateway as string;
+    const rc = (await k.sh('u2', 'cat /etc/resolv.conf')).stdout;
+    assert.match(rc, new RegExp(`^nameserver ${re(gw)}$`, 'm'), 'embedded DNS on the gateway');
+    const ping = await k.sh('u2', `ping -c1 -W2 u1`);
+    assert.equal(ping.code, 0, `${ping.stdout}${ping.stderr}`);
+    assert.ok(ping.stdout.includes(ip1), ping.stdout);
+    assert.equal((await k.sh('u2', wgetLoop('http://u1/'))).stdout, 'u1\n');
+    assert.equal((await k.sh('u2', wgetLoop('http://web/'))).stdout, 'u1\n');
+    for (const name of ['u1', 'web', id1.slice(0, 12)]) {
+      const ns = await k.sh('u2', `nslookup -type=a ${name}`);
+      assert.deepEqual(answers(ns.stdout), [ip1], `${name}: ${ns.stdout}${ns.stderr}`);
+    }
+    // The container resolves its own name too; an unknown name fails.
+    assert.equal((await k.sh('u1', 'ping -c1 -W2 u1')).code, 0);
+    assert.notEqual((await k.sh('u2', 'ping -c1 -W1 nosuch-ctr', 20_000)).code, 0);
+    // The aliases show in inspect.
+    assert.match(await k.inspect('u1', '{{json (index .NetworkSettings.Networks "un1").Aliases}}'), /"web"/);
+  });
+
+  test('one alias on two containers: both answered, order rotating', async (t) => {
+    if (skip) return t.skip();
+    await k.start('rr1', ['--network', 'un1', '--network-alias', 'pool']);
+    await k.start('rr2', ['--network', 'un1', '--network-alias', 'pool']);
+    const want = [await k.ipOf('rr1'), await k.ipOf('rr2')].sort();
+    const firsts = new Set<string>();
+    for (let i = 0; i < 8 && firsts.size < 2; i++) {
+      const out = (await k.sh('u2', 'nslookup -type=a pool')).stdout;
+      const got = answers(out);
+      assert.deepEqual([...got].sort(), want, out);
+      firsts.add(got[0] ?? '');
+    }
+    assert.equal(firsts.size, 2, 'round-robin: each address comes first at some point');
+    await k.ok(['rm', '-f', 'rr1']);
+    const ip2 = await k.ipOf('rr2');
+    await eventually('the alias answers rr2 only once rr1 is gone', async () => answers((await k.sh('u2', 'nslookup -type=a pool')).stdout).join() === ip2);
+    await k.ok(['rm', '-f', 'rr2']);
+  });
+
+  test('--ip: static address; taken and out-of-subnet addresses are refused', async (t) => {
+    if (skip) return t.skip();
+    const subnet = d.net?.subnet(5) ?? '';
+    await k.ok(['network', 'create', '--subnet', subnet, '--gateway', `${base}.5.254`, '--ip-range', `${base}.5.128/25`, 'un2']);
+    await k.start('s1', ['--network', 'un2', '--ip', `${base}.5.50`]);
+    assert.equal(await k.ipOf('s1', 'un2'), `${base}.5.50`);
+    assert.match((await k.sh('s1', 'ip -4 -o addr show eth0; ip -4 route')).stdout, new RegExp(`inet ${re(base)}\\.5\\.50/24[\\s\\S]*default via ${re(base)}\\.5\\.254`));
+    assert.match(await k.inspect('s1', '{{(index .NetworkSettings.Networks "un2").IPAMConfig.IPv4Address}}'), new RegExp(`^${re(base)}\\.5\\.50$`));
+    await k.start('s2', ['--network', 'un2']);
+    assert.match(await k.ipOf('s2', 'un2'), new RegExp(`^${re(base)}\\.5\\.(1[3-9]\\d|2[0-4]\\d|25[0-3])$`), 'dynamic address from --ip-range');
+    assert.match(await k.fails(['run', '--rm', '--network', 'un2', '--ip', `${base}.5.50`, 'busybox', 'true']), /Address already in use/);
+    assert.notEqual((await k.run(['run', '--rm', '--network', 'un2', '--ip', '10.250.0.5', 'busybox', 'true'])).code, 0);
+    // A stopped container gives its static address back; starting it again takes it again.
+    await k.ok(['stop', '-t', '0', 's1']);
+    await k.ok(['start', 's1']);
+    assert.equal(await k.ipOf('s1', 'un2'), `${base}.5.50`);
+  });
+
+  test('isolation: containers on different networks (and the default bridge) cannot reach each other', async (t) => {
+    if (skip) return t.skip();
+    const ipS1 = await k.ipOf('s1', 'un2');
+    const ipU1 = await k.ipOf('u1', 'un1');
+    assert.notEqual((await k.sh('u2', `ping -c1 -W1 ${ipS1}`)).code, 0, 'un1 → un2 blocked');
+    assert.notEqual((await k.sh('s1', `ping -c1 -W1 ${ipU1}`)).code, 0, 'un2 → un1 blocked');
+    assert.notEqual((await k.sh('u2', 'ping -c1 -W1 s1', 20_000)).code, 0, 's1 is not a name on un1');
+    await k.start('dfl', []);
+    assert.notEqual((await k.sh('dfl', `ping -c1 -W1 ${ipU1}`)).code, 0, 'default bridge → un1 blocked');
+    assert.notEqual((await k.sh('u2', `ping -c1 -W1 ${await k.ipOf('dfl')}`)).code, 0, 'un1 → default bridge blocked');
+  });
+
+  test('--internal: containers talk to each other only', async (t) => {
+    if (skip) return t.skip();
+    await k.ok(['network', 'create', '--internal', '--subnet', d.net?.subnet(6) ?? '', 'int1']);
+    assert.equal(JSON.parse(await k.ok(['network', 'inspect', 'int1']))[0].Internal, true);
+    await k.start('i1', ['--network', 'int1']);
+    await k.start('i2', ['--network', 'int1']);
+    assert.equal((await k.sh('i1', 'ping -c1 -W2 i2')).code, 0);
+    // No way out: not to the host's other address space nor to another network.
+    assert.notEqual((await k.sh('i1', `ping -c1 -W1 ${await k.ipOf('u1')}`)).code, 0);
+    const route = (await k.sh('i1', 'ip -4 route')).stdout;
+    assert.doesNotMatch(route, /^default/m, `internal network: no default route\n${route}`);
+  });
+
+  test('connect/disconnect live: eth1 appears and goes, the name resolves only while connected; events', async (t) => {
+    if (skip) return t.skip();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await k.start('c1', ['--network', 'un1']);
+    assert.notEqual((await k.sh('s1', 'ping -c1 -W1 c1', 20_000)).code, 0);
+    await k.ok(['network', 'connect', '--alias', 'calias', 'un2', 'c1']);
+    const eth1 = (await k.sh('c1', 'ip -4 -o addr show eth1')).stdout;
+    const ip = await k.ipOf('c1', 'un2');
+    assert.ok(eth1.includes(`inet ${ip}/24`), eth1);
+    assert.equal((await k.sh('s1', 'ping -c1 -W2 c1')).code, 0, 'c1 resolves on un2 after connect');
+    assert.equal((await k.sh('s1', 'ping -c1 -W2 calias')).code, 0, 'connect alias');
+    const nets = await k.inspect('c1', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}');
+    assert.deepEqual(nets.split(' ').sort(), ['un1', 'un2']);
+    assert.match(await k.fails(['network', 'connect', 'un2', 'c1']), /endpoint with name c1 already exists in network un2/);
+    await k.ok(['network', 'disconnect', 'un2', 'c1']);
+    const after = await k.sh('c1', 'ip -o link show eth1');
+    assert.notEqual(after.code, 0, `eth1 still there: ${after.stdout}`);
+    assert.notEqual((await k.sh('s1', 'ping -c1 -W1 c1', 20_000)).code, 0, 'c1 no longer resolves on un2');
+    assert.equal((await k.sh('u2', 'ping -c1 -W2 c1')).code, 0, 'still on un1');
+    // A stopped container: connect only updates its record; start plumbs both networks.
+    await k.ok(['stop', '-t', '0', 'c1']);
+    await k.ok(['network', 'connect', 'un2', 'c1']);
+    await k.ok(['start', 'c1']);
+    assert.equal((await k.sh('c1', 'ip -o link show eth1')).code, 0);
+    assert.match(await k.fails(['network', 'connect', 'host', 'c1']), /container cannot be disconnected from host network or connected to host network/);
+    const ev = await k.ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=network', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+    assert.match(ev, /^connect un2$/m);
+    assert.match(ev, /^disconnect un2$/m);
+  });
+
+  test('rm: refused with active endpoints; after the containers go, the bridge goes too', async (t) => {
+    if (skip) return t.skip();
+    const id = await k.inspect('un1', '{{.Id}}');
+    assert.match(await k.fails(['network', 'rm', 'un1']), /has active endpoints/);
+    assert.match(await k.fails(['network', 'rm', 'bridge']), /bridge is a pre-defined network and cannot be removed/);
+    await k.ok(['rm', '-f', 'u1', 'u2', 'c1', 's1', 's2', 'i1', 'i2', 'dfl']);
+    for (const br of [`br-${id.slice(0, 12)}`]) assert.deepEqual(linksOnBridge(br), [], `no veth left on ${br}`);
+    await k.ok(['network', 'rm', 'un1', 'un2', 'int1']);
+    assert.equal(linkExists(`br-${id.slice(0, 12)}`), false, 'bridge deleted with its network');
+    assert.match(await k.fails(['network', 'inspect', 'un1']), /network un1 not found/);
+  });
+});
