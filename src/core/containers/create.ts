@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerConfig, ContainerCreateRequest, ContainerCreateResponse, HostConfig } from '../../api/types.js';
-import { invalidArgument, notFound, notImplemented } from '../../lib/errors.js';
+import { invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { writeJsonAtomic } from '../../lib/atomic-file.js';
 import type { Ctx } from './context.js';
@@ -22,8 +22,7 @@ import { nameConflict } from './remove.js';
 import { nowNano } from './time.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './spec/index.js';
 import { discardMounts, planMounts, resolveMounts, type MountRecord } from './mounts.js';
-
-const KNOWN_NETWORKS = new Set(['default', 'bridge', 'none', 'host']);
+import { resolveNetworking } from './network-mode.js';
 
 /** Splits the request into its Config part (everything but HostConfig/NetworkingConfig). */
 export function configPart(req: ContainerCreateRequest): ContainerConfig {
@@ -31,12 +30,10 @@ export function configPart(req: ContainerCreateRequest): ContainerConfig {
   return config;
 }
 
-/** HostConfig with Docker's defaults filled in. Throws InvalidArgument/NotFound for a bad network mode. */
+/** HostConfig with Docker's defaults filled in (the network mode is checked by network-mode.ts). Never throws. */
 export function withHostDefaults(hc: HostConfig, ctx: Ctx): HostConfig {
   const out: HostConfig = { ...hc };
   out.NetworkMode = out.NetworkMode || 'default';
-  if (out.NetworkMode.startsWith('container:')) throw notImplemented('network mode "container:" is not supported yet');
-  if (!KNOWN_NETWORKS.has(out.NetworkMode)) throw notFound(`network ${out.NetworkMode} not found`);
   out.LogConfig = resolveLogConfig(out.LogConfig, ctx.opts.defaultLogDriver, ctx.opts.defaultLogOpts);
   out.RestartPolicy = { Name: out.RestartPolicy?.Name || 'no', MaximumRetryCount: out.RestartPolicy?.MaximumRetryCount ?? 0 };
   out.Runtime = out.Runtime || ctx.opts.defaultRuntime || ctx.deps.runtime.runtimes.default;
@@ -76,6 +73,9 @@ export async function create(
   const hostConfig = withHostDefaults(req.HostConfig ?? {}, ctx);
   validateHostConfig(hostConfig, { runtimes: ctx.deps.runtime.runtimes.names, cpus: ctx.cpus });
   validateHealthConfig(req.Healthcheck);
+  const net = resolveNetworking(ctx, hostConfig, configPart(req), req.NetworkingConfig?.EndpointsConfig, storedName);
+  hostConfig.NetworkMode = net.networkMode;
+  if (net.links) hostConfig.Links = net.links;
 
   const id = newId();
   ctx.byName.set(storedName, id); // reserve while the image resolves
@@ -119,7 +119,7 @@ export async function create(
     rwCreated = true;
     const snapshot = { Id: id, Name: storedName, Image: image.id, Config: config, HostConfig: hostConfig, NetworkingConfig: req.NetworkingConfig ?? null };
     await Promise.all([
-      writeEtcFiles(paths, { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc }),
+      writeEtcFiles(paths, { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc, hostGatewayIp: ctx.deps.networks?.defaults.gateway || undefined }),
       writeJsonAtomic(paths.config!, snapshot),
     ]);
 
@@ -160,7 +160,7 @@ export async function create(
     ctx.byId.set(id, rec);
     ctx.deps.volumes?.settle(id);
     ctx.emit(rec, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: net.warnings };
   } catch (e) {
     if (ctx.byName.get(storedName) === id) ctx.byName.delete(storedName);
     if (rwCreated) await ctx.deps.snapshots.removeRw(id).catch(() => {});

@@ -3,8 +3,9 @@
  * are pure; `writeEtcFiles` writes them into the container directory (atomically but without
  * fsync, as Docker).
  *
- * Until the networking issue lands: network mode "host" copies the host's files; every other
- * mode ("none", "default", "bridge") gets the loopback-only hosts file of `--network none`.
+ * At create, network mode "host" copies the host's files; every other mode gets the
+ * loopback-only hosts file of `--network none`. Containers on bridge/user networks get theirs
+ * rewritten at every start with their addresses and links (network-attach.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { HostConfig } from '../../api/types.js';
@@ -27,15 +28,34 @@ export function parseExtraHost(entry: string): { name: string; ip: string } | un
   return { name: entry.slice(0, sep), ip: entry.slice(sep + 1).replace(/^\[|\]$/g, '') };
 }
 
-/** The hosts file for a non-host network: localhost lines, ExtraHosts, then `ip hostname` if given. */
-export function buildHosts(extraHosts: readonly string[] | null | undefined, self?: { ip: string; names: string[] }): string {
+/** `host-gateway` in an ExtraHosts address: replaced by the daemon's host gateway address. */
+export const HOST_GATEWAY = 'host-gateway';
+
+/**
+ * The hosts file for a non-host network: localhost lines, ExtraHosts (`host-gateway` replaced
+ * by `opts.hostGatewayIp` when known), `opts.links` lines, then one `ip hostname` line per
+ * address of the container (`self`).
+ */
+export function buildHosts(
+  extraHosts: readonly string[] | null | undefined,
+  self?: { ip: string; names: string[] } | { ip: string; names: string[] }[],
+  opts: { hostGatewayIp?: string; links?: readonly string[] } = {},
+): string {
   const lines = [...LOCAL_HOSTS];
   for (const e of extraHosts ?? []) {
     const h = parseExtraHost(e);
-    if (h) lines.push(`${h.ip}\t${h.name}`);
+    if (!h) continue;
+    const ip = h.ip === HOST_GATEWAY && opts.hostGatewayIp ? opts.hostGatewayIp : h.ip;
+    lines.push(`${ip}\t${h.name}`);
   }
-  if (self) lines.push(`${self.ip}\t${self.names.join(' ')}`);
+  lines.push(...(opts.links ?? []));
+  for (const s of Array.isArray(self) ? self : self ? [self] : []) lines.push(`${s.ip}\t${s.names.join(' ')}`);
   return lines.join('\n') + '\n';
+}
+
+/** The names of a container's own hosts line: `hostname.domain hostname`, or just `hostname`. */
+export function selfNames(hostname: string, domainname?: string): string[] {
+  return domainname ? [`${hostname}.${domainname}`, hostname] : [hostname];
 }
 
 function isLocalNameserver(ip: string): boolean {
@@ -74,7 +94,8 @@ export function buildResolvConf(host: string, hc: Pick<HostConfig, 'Dns' | 'DnsS
   return out.join('\n') + '\n';
 }
 
-async function readOr(file: string, fallback: string): Promise<string> {
+/** Reads a file, or `fallback` when it cannot be read. Never throws. */
+export async function readOr(file: string, fallback: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch {
@@ -88,7 +109,7 @@ async function readOr(file: string, fallback: string): Promise<string> {
  */
 export async function writeEtcFiles(
   paths: ContainerPaths,
-  opts: { hostname: string; domainname?: string; hostConfig: HostConfig; hostEtc?: { hosts?: string; resolvConf?: string } },
+  opts: { hostname: string; domainname?: string; hostConfig: HostConfig; hostEtc?: { hosts?: string; resolvConf?: string }; hostGatewayIp?: string },
 ): Promise<void> {
   const hc = opts.hostConfig;
   const hostMode = hc.NetworkMode === 'host';
@@ -98,10 +119,10 @@ export async function writeEtcFiles(
     hosts = await readOr(opts.hostEtc?.hosts ?? '/etc/hosts', LOCAL_HOSTS.join('\n') + '\n');
     for (const e of hc.ExtraHosts ?? []) {
       const h = parseExtraHost(e);
-      if (h) hosts += `${h.ip}\t${h.name}\n`;
+      if (h) hosts += `${h.ip === HOST_GATEWAY && opts.hostGatewayIp ? opts.hostGatewayIp : h.ip}\t${h.name}\n`;
     }
   } else {
-    hosts = buildHosts(hc.ExtraHosts);
+    hosts = buildHosts(hc.ExtraHosts, undefined, { hostGatewayIp: opts.hostGatewayIp });
   }
   await Promise.all([
     writeFileVolatile(paths.hostname, opts.hostname + '\n'),

@@ -1,7 +1,7 @@
 /**
  * Exit handling: one watcher per running container on `runtime.waitExit`. On exit the state
  * is recorded (ExitCode, OOMKilled, FinishedAt), `oom`/`die` are emitted, the runtime's
- * container is deleted and the rw layer unmounted, waiters are woken, and AutoRemove
+ * container is deleted, the rw layer unmounted and the network state released, waiters are woken, and AutoRemove
  * containers are removed. The restart-policy hook point is `shouldRestart`.
  */
 import type { ExitStatus } from '../runtime/index.js';
@@ -12,6 +12,7 @@ import { removeContainer } from './remove.js';
 import { watchLogRotation } from './logs-rotate.js';
 import { markRestarting, scheduleRestart } from './restart.js';
 import { stopHealth } from './health.js';
+import { releaseNetworking } from './network-attach.js';
 
 /**
  * Registers container `id` as live and starts its exit watcher. The handler waits for `ready`
@@ -75,6 +76,7 @@ export async function recordExit(ctx: Ctx, id: string, status: ExitStatus, opts:
       ctx.log.warn('runtime delete failed', { id, error: (e as Error).message });
     }),
     ctx.deps.snapshots.unmountRw(id).catch((e) => ctx.log.warn('unmount failed', { id, error: (e as Error).message })),
+    releaseNetworking(ctx, rec),
   ]);
   // Waiters and events need the state in memory, not on disk; the write goes on meanwhile.
   // An AutoRemove container does not wait for it at all: its removal flushes the record's

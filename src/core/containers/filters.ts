@@ -1,12 +1,13 @@
 /**
  * Filters of `GET /containers/json` and container prune (moby's rules): id and name are
  * unanchored regular expressions, label `k`/`k=v`/`k!=v`, status, exited, ancestor, before,
- * since, network, health, is-task. `volume` is applied by list.ts (it needs the resolved mounts);
- * publish/expose are accepted and not applied yet. Repeated values of a key are OR'd, different
+ * since, network (name or id), health, is-task, publish/expose (`portFilterMatches`, applied
+ * by list.ts on the list Ports). `volume` is applied by list.ts (it needs the resolved mounts).
+ * Repeated values of a key are OR'd, different
  * keys AND'd.
  */
 import { filterRegexpMatch } from '../../api/filters.js';
-import type { Filters } from '../../api/types.js';
+import type { Filters, Port } from '../../api/types.js';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ContainerRecord } from './types.js';
 
@@ -35,6 +36,34 @@ export interface MatchEnv {
   before?: number;
   since?: number;
   createdSec(rec: ContainerRecord): number;
+  /** Networks the container is configured for (name and id); the NetworkMode's name when absent. */
+  networks?(rec: ContainerRecord): { name: string; id: string }[];
+}
+
+/**
+ * Expands a publish/expose filter value (`80`, `80/udp`, `8000-8002/tcp`) into "port/proto"
+ * keys. Throws InvalidArgument for a bad value.
+ */
+export function portFilterKeys(value: string): string[] {
+  const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(value.trim());
+  if (!m) throw invalidArgument(`Unable to parse port filter: ${value}`);
+  const first = Number(m[1]);
+  const last = m[2] !== undefined ? Number(m[2]) : first;
+  if (last < first || last > 65535) throw invalidArgument(`Unable to parse port filter: ${value}`);
+  const proto = (m[3] ?? 'tcp').toLowerCase();
+  const out: string[] = [];
+  for (let p = first; p <= last; p++) out.push(`${p}/${proto}`);
+  return out;
+}
+
+/**
+ * moby's publish/expose filters on a container's list Ports: `publish` matches a public port,
+ * `expose` a private one; a container matching either is kept. Throws InvalidArgument.
+ */
+export function portFilterMatches(ports: readonly Port[], publish?: readonly string[], expose?: readonly string[]): boolean {
+  const pub = new Set((publish ?? []).flatMap(portFilterKeys));
+  const exp = new Set((expose ?? []).flatMap(portFilterKeys));
+  return ports.some((p) => (p.PublicPort !== undefined && pub.has(`${p.PublicPort}/${p.Type}`)) || exp.has(`${p.PrivatePort}/${p.Type}`));
 }
 
 /** True when `rec` passes every filter. Throws InvalidArgument for a bad status/exited value. */
@@ -67,8 +96,8 @@ export function recordMatches(rec: ContainerRecord, f: Filters | undefined, env:
   const network = f.get('network');
   if (network) {
     const mode = rec.hostConfig.NetworkMode ?? 'default';
-    const name = mode === 'default' ? 'bridge' : mode;
-    if (!network.some((n) => n === name || n === mode)) return false;
+    const nets = env.networks?.(rec) ?? [{ name: mode === 'default' ? 'bridge' : mode, id: '' }];
+    if (!network.some((n) => n === mode || nets.some((x) => x.name === n || (x.id !== '' && x.id === n)))) return false;
   }
   const health = f.get('health');
   if (health) {

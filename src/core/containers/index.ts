@@ -16,6 +16,7 @@ import type {
   ContainerCreateResponse,
   ContainerInspect,
   ContainerSummary,
+  EndpointSettings,
   Filters,
   HostConfig,
 } from '../../api/types.js';
@@ -131,6 +132,18 @@ export interface ContainerService {
    * live, and RestartPolicy. Errors read "Cannot update container <id>: …" as in Docker.
    */
   update?(ref: string, hostConfig: HostConfig): Promise<{ Warnings: string[] }>;
+  /**
+   * POST /networks/{id}/connect: a stopped container gets the endpoint settings recorded (used
+   * at its next start), a running one is connected live. Throws NotFound (container, network),
+   * InvalidArgument (Docker's conflicts: host/none/`container:` modes, addresses or aliases
+   * on a predefined network), PermissionDenied (already connected), the network service's errors.
+   */
+  connectNetwork?(ref: string, network: string, config: EndpointSettings): Promise<void>;
+  /**
+   * POST /networks/{id}/disconnect. Throws NotFound, InvalidArgument (host network), Internal
+   * (`container X is not connected to the network Y`).
+   */
+  disconnectNetwork?(ref: string, network: string, force: boolean): Promise<void>;
   /** Containers that use an image (for rmi). */
   usingImage(imageId: string): { id: string; running: boolean }[];
   /** Ids of the containers whose mounts reference volume `name` (for volume in-use checks). */

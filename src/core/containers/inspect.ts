@@ -1,74 +1,9 @@
-/** `GET /containers/{id}/json` (Docker 1.44 shape) and the network parts shared with list. */
-import type { ContainerInspect, EndpointSettings, NetworkSettings, Port } from '../../api/types.js';
+/** `GET /containers/{id}/json` (Docker 1.44 shape); the network parts are in network-settings.ts. */
+import type { ContainerInspect } from '../../api/types.js';
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 import { mountPointsOf } from './mounts.js';
-
-/** The network name a NetworkMode shows as (`default` is the bridge network). */
-export function networkName(mode: string | undefined): string {
-  return !mode || mode === 'default' ? 'bridge' : mode;
-}
-
-/** An empty endpoint as Docker shows it for a network without an address yet. */
-export function emptyEndpoint(given?: EndpointSettings): EndpointSettings {
-  return {
-    IPAMConfig: given?.IPAMConfig ?? null,
-    Links: given?.Links ?? null,
-    Aliases: given?.Aliases ?? null,
-    MacAddress: '',
-    DriverOpts: given?.DriverOpts ?? null,
-    NetworkID: '',
-    EndpointID: '',
-    Gateway: '',
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    DNSNames: null,
-  };
-}
-
-/** The Networks map of a container: one entry keyed by its network mode's name. */
-export function networksOf(rec: ContainerRecord): Record<string, EndpointSettings> {
-  const name = networkName(rec.hostConfig.NetworkMode);
-  const given = rec.endpoints[name] ?? rec.endpoints[rec.hostConfig.NetworkMode ?? ''];
-  return { [name]: emptyEndpoint(given) };
-}
-
-/** The exposed ports of a running container as list `Ports` entries. */
-export function portsOf(rec: ContainerRecord): Port[] {
-  if (!rec.state.Running) return [];
-  return Object.keys(rec.config.ExposedPorts ?? {}).map((p) => {
-    const [num, proto] = p.split('/');
-    return { PrivatePort: Number(num), Type: (proto ?? 'tcp') as Port['Type'] };
-  });
-}
-
-function networkSettings(rec: ContainerRecord): NetworkSettings {
-  const ports: Record<string, null> = {};
-  if (rec.state.Running) for (const p of Object.keys(rec.config.ExposedPorts ?? {})) ports[p] = null;
-  return {
-    Bridge: '',
-    SandboxID: '',
-    SandboxKey: '',
-    Ports: ports,
-    HairpinMode: false,
-    LinkLocalIPv6Address: '',
-    LinkLocalIPv6PrefixLen: 0,
-    SecondaryIPAddresses: null,
-    SecondaryIPv6Addresses: null,
-    EndpointID: '',
-    Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
-    IPAddress: '',
-    IPPrefixLen: 0,
-    IPv6Gateway: '',
-    MacAddress: '',
-    Networks: networksOf(rec),
-  };
-}
+import { networkSettingsOf } from './network-settings.js';
 
 /** Builds the inspect document of a record. Throws snapshotter/image errors only when `size`. */
 export async function inspectRecord(ctx: Ctx, rec: ContainerRecord, size = false): Promise<ContainerInspect> {
@@ -98,7 +33,7 @@ export async function inspectRecord(ctx: Ctx, rec: ContainerRecord, size = false
     GraphDriver: { Name: rec.driver, Data: safeRwPaths(ctx, rec.id) },
     Mounts: mountPointsOf(rec),
     Config: rec.config,
-    NetworkSettings: networkSettings(rec),
+    NetworkSettings: networkSettingsOf(ctx, rec),
   };
   if (size) {
     const sizes = await sizesOf(ctx, rec);

@@ -5,7 +5,9 @@ import type { ContainerRecord } from './types.js';
 import { recordMatches, type MatchEnv } from './filters.js';
 import { rejectUnknownFilters } from '../../api/filters.js';
 import { commandString, stateName, statusString } from './human.js';
-import { networkName, networksOf, portsOf, sizesOf } from './inspect.js';
+import { sizesOf } from './inspect.js';
+import { configuredNetworks, listPortsOf, networksOf } from './network-settings.js';
+import { portFilterMatches } from './filters.js';
 import { toSeconds } from './time.js';
 import { matchesVolumeFilter, mountPointsOf } from './mounts.js';
 
@@ -18,6 +20,7 @@ export async function matchEnv(ctx: Ctx, filters: Filters | undefined): Promise<
     ancestorIds: new Set(),
     ancestorRefs: new Set(),
     createdSec: (rec) => toSeconds(rec.created),
+    networks: (rec) => configuredNetworks(ctx, rec),
   };
   const ancestorLayers: string[][] = [];
   for (const a of filters?.get('ancestor') ?? []) {
@@ -59,12 +62,12 @@ export function summaryOf(ctx: Ctx, rec: ContainerRecord, now = Date.now()): Con
     ImageID: rec.imageId,
     Command: commandString(rec),
     Created: Math.floor(toSeconds(rec.created)),
-    Ports: portsOf(rec),
+    Ports: listPortsOf(ctx, rec),
     Labels: rec.config.Labels ?? {},
     State: stateName(rec, removing),
     Status: statusString(rec, removing, now),
-    HostConfig: { NetworkMode: rec.hostConfig.NetworkMode ?? networkName(undefined) },
-    NetworkSettings: { Networks: networksOf(rec) },
+    HostConfig: { NetworkMode: rec.hostConfig.NetworkMode || 'default' },
+    NetworkSettings: { Networks: networksOf(ctx, rec) },
     Mounts: mountPointsOf(rec),
   };
 }
@@ -75,7 +78,15 @@ export async function list(ctx: Ctx, opts: { all?: boolean; limit?: number; size
   const env = await matchEnv(ctx, opts.filters);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
   const all = opts.all || limit > 0 || env.before !== undefined || env.since !== undefined || opts.filters?.has('status') || opts.filters?.has('exited');
-  let recs = [...ctx.byId.values()].filter((r) => (all || r.state.Running) && recordMatches(r, opts.filters, env) && matchesVolumeFilter(r, opts.filters?.get('volume')));
+  const publish = opts.filters?.get('publish');
+  const expose = opts.filters?.get('expose');
+  let recs = [...ctx.byId.values()].filter(
+    (r) =>
+      (all || r.state.Running) &&
+      recordMatches(r, opts.filters, env) &&
+      matchesVolumeFilter(r, opts.filters?.get('volume')) &&
+      (!(publish || expose) || portFilterMatches(listPortsOf(ctx, r), publish, expose)),
+  );
   recs.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
   if (limit > 0) recs = recs.slice(0, limit);
   const now = Date.now();

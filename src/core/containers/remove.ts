@@ -122,6 +122,7 @@ export async function rename(ctx: Ctx, ref: string, newName: string): Promise<vo
       throw e;
     }
     ctx.byName.delete(old);
+    ctx.deps.networks?.renamed(rec.id, name.slice(1));
     ctx.emit(rec, 'rename', { oldName: old });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Daemon start: containers recorded as running or paused are re-adopted when the runtime still
  * has them (their exit is watched again), otherwise their missed exit is recorded from
- * conmon's exit file (255 when nothing was recorded, e.g. after a reboot).
+ * conmon's exit file (255 when nothing was recorded, e.g. after a reboot). The network service
+ * then reconciles its endpoints with the containers still running.
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +44,12 @@ export async function restore(ctx: Ctx): Promise<void> {
       restoreOne(ctx, rec, known.get(rec.id)).catch((e) => ctx.log.error('restore failed', { id: rec.id, error: (e as Error).message })),
     ),
   );
+  // The network service keeps the endpoints of what runs and releases the rest.
+  if (ctx.deps.networks) {
+    const running = new Map<string, number>();
+    for (const r of ctx.byId.values()) if (r.state.Running && r.state.Pid > 0) running.set(r.id, r.state.Pid);
+    await ctx.deps.networks.reconcile(running).catch((e) => ctx.log.error('network reconcile failed', { error: (e as Error).message }));
+  }
   // Restart policies: containers that were restarting or whose policy starts them on daemon start.
   await startOnDaemonStart(ctx);
 }

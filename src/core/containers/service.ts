@@ -33,6 +33,7 @@ import { stats } from './stats.js';
 import { archiveGet, archivePut, archiveStat } from './archive.js';
 import { execCreate, execInspect, execResize, execStart } from './exec.js';
 import { usesVolume } from './mounts.js';
+import { connectNetwork, disconnectNetwork } from './network-connect.js';
 
 export type { ContainerRecord, ContainerServiceDeps, ContainerServiceOptions } from './types.js';
 
@@ -90,6 +91,8 @@ export async function createContainerService(deps: ContainerServiceDeps, options
     execStart: (execId, opts) => execStart(ctx, execId, opts),
     execInspect: async (execId) => execInspect(ctx, execId),
     execResize: (execId, h, w) => execResize(ctx, execId, h, w),
+    connectNetwork: (ref, network, config) => connectNetwork(ctx, ref, network, config),
+    disconnectNetwork: (ref, network, force) => disconnectNetwork(ctx, ref, network, force),
     usingImage(imageId) {
       return [...ctx.byId.values()].filter((r) => r.imageId === imageId).map((r) => ({ id: r.id, running: r.state.Running }));
     },

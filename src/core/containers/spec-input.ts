@@ -4,6 +4,7 @@
  * cgroup path, daemon defaults).
  */
 import type { OciSpec } from '../../oci/runtime-spec.js';
+import type { SpecNetwork } from './spec/index.js';
 import { buildSpec, resolveUser, resolveDeviceMappings, listHostDevices, hostSpecDefaults } from './spec/index.js';
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
@@ -23,10 +24,11 @@ export function replaceOrAppendEnv(base: string[], over: readonly string[]): str
   return out;
 }
 
-/** The process environment Docker gives a container: PATH, HOSTNAME, TERM (tty), then Config.Env. */
-export function containerEnv(rec: ContainerRecord): string[] {
+/** The process environment Docker gives a container: PATH, HOSTNAME, TERM (tty), the links' variables, then Config.Env. */
+export function containerEnv(rec: ContainerRecord, linkEnv: readonly string[] = []): string[] {
   const base = [DEFAULT_PATH, `HOSTNAME=${rec.config.Hostname ?? ''}`];
   if (rec.config.Tty) base.push('TERM=xterm');
+  base.push(...linkEnv);
   return replaceOrAppendEnv(base, rec.config.Env ?? []);
 }
 
@@ -37,10 +39,12 @@ export function cgroupsPathOf(ctx: Ctx, rec: ContainerRecord): string {
 }
 
 /**
- * Builds the OCI spec of `rec` for the mounted `rootfs`. Throws what resolveUser throws
- * (e.g. `unable to find user x: no matching entries in passwd file`) and buildSpec's errors.
+ * Builds the OCI spec of `rec` for the mounted `rootfs`; `net` is the network namespace and
+ * the links' variables from network-attach.ts (default: host for host mode, else a new one).
+ * Throws what resolveUser throws (e.g. `unable to find user x: no matching entries in passwd
+ * file`) and buildSpec's errors.
  */
-export async function makeSpec(ctx: Ctx, rec: ContainerRecord, rootfs: string): Promise<OciSpec> {
+export async function makeSpec(ctx: Ctx, rec: ContainerRecord, rootfs: string, net?: { network: SpecNetwork; env: readonly string[] }): Promise<OciSpec> {
   const hc = rec.hostConfig;
   const user = await resolveUser(rootfs, rec.config.User ?? '', hc.GroupAdd ?? []);
   const devices = await resolveDeviceMappings(hc.Devices);
@@ -58,7 +62,7 @@ export async function makeSpec(ctx: Ctx, rec: ContainerRecord, rootfs: string): 
     rootfs,
     readonlyRootfs: !!hc.ReadonlyRootfs,
     args: [rec.path, ...rec.args],
-    env: containerEnv(rec),
+    env: containerEnv(rec, net?.env),
     cwd: rec.config.WorkingDir || '/',
     terminal: !!rec.config.Tty,
     user,
@@ -73,7 +77,7 @@ export async function makeSpec(ctx: Ctx, rec: ContainerRecord, rootfs: string): 
       ].filter((b) => !userMounts.some((u) => u.destination === b.destination)),
       ...userMounts,
     ],
-    network: hc.NetworkMode === 'host' ? { mode: 'host' } : { mode: 'new' },
+    network: net?.network ?? (hc.NetworkMode === 'host' ? { mode: 'host' } : { mode: 'new' }),
     initPath: hc.Init ? ctx.deps.runtime.initPath : undefined,
     cgroupsPath: cgroupsPathOf(ctx, rec),
     devices,

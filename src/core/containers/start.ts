@@ -1,7 +1,9 @@
 /**
- * Starting a container: mount the rw layer, build the spec, `runtime.create`, connect parked
- * attach requests, `runtime.start`, record Running/Pid/StartedAt and watch the exit. A start
- * error leaves the container `created` with State.Error and Docker's exit code (127/126/128).
+ * Starting a container: mount the rw layer, prepare its networks (addresses, ports, etc files),
+ * build the spec, `runtime.create`, plumb the network namespace, connect parked attach
+ * requests, `runtime.start`, record Running/Pid/StartedAt and watch the exit. A start error
+ * leaves the container `created` with State.Error and Docker's exit code (127/126/128), and
+ * nothing of its network state allocated.
  */
 import { EngineError, conflict, notModified, toEngineError } from '../../lib/errors.js';
 import type { Ctx } from './context.js';
@@ -11,6 +13,7 @@ import { watchExit } from './exit.js';
 import { nowNano } from './time.js';
 import { removeContainer } from './remove.js';
 import { startHealth } from './health.js';
+import { activateNetworking, prepareNetworking, releaseNetworking, type NetAttach } from './network-attach.js';
 
 /** Docker's exit code for a failed start: 127 not found, 126 not executable, else 128. */
 export function startFailureCode(message: string): number {
@@ -49,12 +52,14 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     rec.restartCount = 0;
   }
   let created = false;
+  let net: NetAttach | undefined;
   try {
     const t0 = performance.now();
     if (ctx.staleRuntime.delete(rec.id)) await runtime.delete(rec.id, true).catch(() => {});
     const rootfs = await snapshots.mountRw(rec.id);
     const t1 = performance.now();
-    const spec = await makeSpec(ctx, rec, rootfs);
+    net = await prepareNetworking(ctx, rec);
+    const spec = await makeSpec(ctx, rec, rootfs, net);
     const t2 = performance.now();
     const consoleSize = rec.hostConfig.ConsoleSize;
     const { pid } = await runtime.create({
@@ -69,6 +74,7 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
       consoleSize: consoleSize && consoleSize[0] > 0 && consoleSize[1] > 0 ? { height: consoleSize[0], width: consoleSize[1] } : undefined,
     });
     created = true;
+    await activateNetworking(ctx, rec, net, pid);
     const t3 = performance.now();
     await ctx.attachHub.connectAll(rec.id, runtime, ctx.log);
     let ready!: () => void;
@@ -102,11 +108,11 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     ctx.emit(rec, 'start');
     const ms = (a: number, b: number) => Math.round(b - a);
     const t4 = performance.now();
-    ctx.log.debug('container started', { id: rec.id, mountMs: ms(t0, t1), specMs: ms(t1, t2), createMs: ms(t2, t3), startMs: ms(t3, t4) });
+    ctx.log.debug('container started', { id: rec.id, mountMs: ms(t0, t1), netSpecMs: ms(t1, t2), createNetMs: ms(t2, t3), startMs: ms(t3, t4) });
   } catch (e) {
     const err = wrapStartError(e);
     if (created) await runtime.delete(rec.id, true).catch(() => {});
-    await snapshots.unmountRw(rec.id).catch(() => {});
+    await Promise.all([snapshots.unmountRw(rec.id).catch(() => {}), releaseNetworking(ctx, rec)]);
     rec.state = { ...rec.state, Status: rec.hasBeenStarted ? 'exited' : 'created', Running: false, Restarting: false, Pid: 0, Error: err.message, ExitCode: startFailureCode(err.message) };
     await ctx.persist(rec).catch(() => {});
     if (rec.hostConfig.AutoRemove && !ctx.removing.has(rec.id)) {

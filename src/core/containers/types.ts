@@ -11,6 +11,7 @@ import type { EventBus } from '../events/index.js';
 import type { RecordStore } from '../metadata/index.js';
 import type { Logger } from '../../lib/log.js';
 import type { VolumeService } from '../volumes/index.js';
+import type { NetworkService } from '../networks/index.js';
 import type { MountRecord } from './mounts-parse.js';
 
 /** Files of one container under `<root>/containers/<id>/`. */
@@ -56,6 +57,16 @@ export interface ContainerRecord {
   platform: string;
   /** Volumes, binds and tmpfs mounts (see mounts.ts); absent in records older than volumes. */
   mounts?: MountRecord[];
+  /** Network state of the current run: set at start, cleared when the process is gone. */
+  net?: RunNetState;
+}
+
+/** What a running container's networking needs beside the network service's endpoints. */
+export interface RunNetState {
+  /** NetworkSettings.SandboxID: 64 hex, new for every start. */
+  sandboxId: string;
+  /** NetworkSettings.SandboxKey. */
+  sandboxKey: string;
 }
 
 /** What the service is built from. */
@@ -69,6 +80,11 @@ export interface ContainerServiceDeps {
   records?: RecordStore<ContainerRecord>;
   /** The volume service; without it, volume mounts are refused (NotImplemented). */
   volumes?: VolumeService;
+  /**
+   * The network service; without it, bridge and user network modes get a private network
+   * namespace with loopback only (as before networking) and user networks are unknown.
+   */
+  networks?: NetworkService;
 }
 
 /** Daemon-wide settings the service needs. */

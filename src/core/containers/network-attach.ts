@@ -1,0 +1,155 @@
+/**
+ * A container's networking at start: for bridge/user/macvlan modes the network service's
+ * `prepare` (addresses, host ports) before the etc files are written with the addresses, the
+ * legacy links and the nameservers; `activate` once the runtime created the process; `release`
+ * when anything fails or the process is gone. `container:<id>` joins the target's namespace and
+ * shares its hostname, hosts and resolv.conf; `host` and `none` need nothing.
+ */
+import { copyFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { ContainerNetworkRequest, SandboxPlan } from '../networks/index.js';
+import { EngineError, conflict, internal, invalidArgument, toEngineError } from '../../lib/errors.js';
+import { writeFileVolatile } from '../../lib/atomic-file.js';
+import type { SpecNetwork } from './spec/index.js';
+import type { Ctx } from './context.js';
+import type { ContainerRecord } from './types.js';
+import { buildHosts, buildResolvConf, readOr, selfNames } from './etc-files.js';
+import { isContainerMode, modeNetworkName, parseLink, usesNetworkService } from './network-mode.js';
+import { linkEnv, linkHostsLine, type ResolvedLink } from './links.js';
+
+/** What the start path needs from the network setup. */
+export interface NetAttach {
+  network: SpecNetwork;
+  /** Environment variables of legacy links (before Config.Env). */
+  env: string[];
+  /** True when `networks.prepare` ran: the caller must `activate` after create, `release` on failure. */
+  prepared: boolean;
+  plan?: SandboxPlan;
+}
+
+/** The request the network service gets for container `rec`. */
+export function networkRequest(rec: ContainerRecord): ContainerNetworkRequest {
+  const hc = rec.hostConfig;
+  return {
+    id: rec.id,
+    name: rec.name.slice(1),
+    hostname: rec.config.Hostname ?? '',
+    domainname: rec.config.Domainname || undefined,
+    networkMode: hc.NetworkMode || 'default',
+    endpoints: { ...rec.endpoints },
+    links: [...(hc.Links ?? [])],
+    portBindings: { ...(hc.PortBindings ?? {}) },
+    publishAll: !!hc.PublishAllPorts,
+    exposedPorts: Object.keys(rec.config.ExposedPorts ?? {}),
+    macAddress: rec.config.MacAddress || undefined,
+  };
+}
+
+/** 64 random hex digits (a sandbox id). */
+export function newSandboxId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * Docker's wrapping of a port reservation failure: `driver failed programming external
+ * connectivity on endpoint <name> (<endpoint id>): …` (500). Other errors are returned as they are.
+ */
+export function wrapPortError(e: unknown, containerName: string): EngineError {
+  const err = toEngineError(e);
+  if (/^(Bind for |Error starting userland proxy)/.test(err.message)) {
+    return internal(`driver failed programming external connectivity on endpoint ${containerName} (${newSandboxId()}): ${err.message}`, e);
+  }
+  return err;
+}
+
+/**
+ * Sets up what a start needs before the runtime creates the process; see the file comment.
+ * The caller holds the container's lock. Throws Conflict (`container:` target not running),
+ * the network service's errors (nothing stays allocated then), fs errors (the caller releases).
+ */
+export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise<NetAttach> {
+  const hc = rec.hostConfig;
+  const mode = hc.NetworkMode || 'default';
+  rec.net = { sandboxId: newSandboxId(), sandboxKey: '' };
+  if (isContainerMode(mode)) return joinContainer(ctx, rec, mode.slice('container:'.length));
+  if (mode === 'host') return { network: { mode: 'host' }, env: [], prepared: false };
+  const networks = ctx.deps.networks;
+  if (!networks || !usesNetworkService(ctx, rec)) return { network: { mode: 'new' }, env: [], prepared: false };
+
+  let plan: SandboxPlan;
+  try {
+    plan = await networks.prepare(networkRequest(rec));
+  } catch (e) {
+    throw wrapPortError(e, rec.name.slice(1));
+  }
+  const links = modeNetworkName(mode) === 'bridge' ? resolveLinks(ctx, rec) : [];
+  const hostResolv = await readOr(ctx.opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
+  const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
+  const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
+  const resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
+  await Promise.all([
+    writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
+    writeFileVolatile(rec.paths.hosts, hosts),
+    writeFileVolatile(rec.paths.resolvConf, resolv),
+  ]);
+  return { network: { mode: 'new' }, env: links.flatMap(linkEnv), prepared: true, plan };
+}
+
+/** Plumbs the prepared endpoints into the namespace of `pid` and records the sandbox key. Throws what `activate` throws. */
+export async function activateNetworking(ctx: Ctx, rec: ContainerRecord, attach: NetAttach, pid: number): Promise<void> {
+  if (rec.net) {
+    const mode = rec.hostConfig.NetworkMode || 'default';
+    rec.net.sandboxKey = mode === 'host' ? '/var/run/docker/netns/default' : isContainerMode(mode) ? '' : `/proc/${pid}/ns/net`;
+  }
+  if (attach.prepared) await ctx.deps.networks!.activate(rec.id, pid);
+}
+
+/** Frees the container's network state (the process is gone or never started). Never throws. */
+export async function releaseNetworking(ctx: Ctx, rec: ContainerRecord): Promise<void> {
+  rec.net = undefined;
+  if (!usesNetworkService(ctx, rec)) return;
+  await ctx.deps.networks!.release(rec.id).catch((e) => ctx.log.warn('network release failed', { id: rec.id, error: (e as Error).message }));
+}
+
+async function joinContainer(ctx: Ctx, rec: ContainerRecord, ref: string): Promise<NetAttach> {
+  const target = ctx.find(ref);
+  if (target.id === rec.id) throw invalidArgument('cannot join own network');
+  if (!target.state.Running || !target.state.Pid) throw conflict(`cannot join network of a non running container: ${ref}`);
+  if (target.state.Restarting) throw conflict(`Container ${target.id} is restarting, wait until the container is running`);
+  rec.config.Hostname = target.config.Hostname;
+  rec.config.Domainname = target.config.Domainname;
+  await Promise.all([
+    copyFile(target.paths.hostname, rec.paths.hostname),
+    copyFile(target.paths.hosts, rec.paths.hosts),
+    copyFile(target.paths.resolvConf, rec.paths.resolvConf),
+  ]);
+  return { network: { mode: 'path', path: `/proc/${target.state.Pid}/ns/net` }, env: [], prepared: false };
+}
+
+/**
+ * The legacy links of a container on the default bridge, with the children's addresses there.
+ * Throws Internal `Cannot link to a non running container: /child AS /parent/alias` (Docker).
+ */
+function resolveLinks(ctx: Ctx, rec: ContainerRecord): ResolvedLink[] {
+  const out: ResolvedLink[] = [];
+  for (const link of rec.hostConfig.Links ?? []) {
+    const { name, alias } = parseLink(link);
+    const fullName = `${rec.name}/${alias}`;
+    const childId = ctx.byName.get('/' + name);
+    const child = childId ? ctx.byId.get(childId) : undefined;
+    if (!child) continue; // removed since create: Docker drops the link too
+    if (!child.state.Running) throw internal(`Cannot link to a non running container: ${child.name} AS ${fullName}`);
+    const ep = ctx.deps.networks?.endpointsOf(child.id).get('bridge');
+    if (!ep?.ipv4) continue;
+    out.push({
+      alias,
+      fullName,
+      childName: child.name.slice(1),
+      childHostname: child.config.Hostname ?? '',
+      childIp: ep.ipv4,
+      childEnv: child.config.Env ?? [],
+      childPorts: Object.keys(child.config.ExposedPorts ?? {}),
+    });
+  }
+  return out;
+}
