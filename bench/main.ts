@@ -13,6 +13,7 @@ import {
   concurrentRuns, execLatency, idleRss, lanes, psTimes, runRmLatency, sequentialRuns, type BenchEngine, type Figure, type Lane,
 } from './measure.js';
 import { buildBigImage, buildTimes, logsThroughput, registryTransfer, saveLoad } from './measure-data.js';
+import { networkFigures } from './measure-network.js';
 import { writeReport, type MachineInfo } from './report.js';
 import { registryMissing } from './workload.js';
 
@@ -26,7 +27,7 @@ interface Options {
 }
 
 /** The figure groups, in run order. */
-const GROUPS = ['idle-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry'];
+const GROUPS = ['idle-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry', 'network'];
 
 function parse(argv: readonly string[]): Options {
   const o: Options = { quick: false, engines: ['pier', 'docker'] };
@@ -150,6 +151,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (why) missing.push(`push/pull: ${why}`);
         else await figure('registry', figs, () => registryTransfer(engines, big, q ? 2 : 3));
       }
+    }
+    if (on('network')) {
+      // Docker with a bridge: its own dockerd for this group (measure-network.ts, docker-bridge.ts).
+      const pier = engines.find((e) => e.name === 'pier');
+      await figure('network', figs, () => networkFigures({ pier, pierCli, docker: want.includes('docker'), quick: q, log }));
     }
   } finally {
     for (const e of engines) await e.daemon.stop().catch(() => undefined);

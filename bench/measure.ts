@@ -24,8 +24,8 @@ export interface Series {
 export interface Figure {
   id: string;
   title: string;
-  /** MiB/s figures are throughputs: higher is better. */
-  unit: 'ms' | 'MB' | 'MiB/s';
+  /** MiB/s figures are throughputs: higher is better. `names`: a count (DNS names resolvable). */
+  unit: 'ms' | 'MB' | 'MiB/s' | 'names';
   series: Series[];
   skipped: string[];
   notes: string[];

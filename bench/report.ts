@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Figure } from './measure.js';
 import { round } from './stats.js';
 import { barChart } from './svg.js';
+import { NETWORK_LIMITS, networkTargets } from './targets-network.js';
 
 /** Machine facts recorded with the results. */
 export interface MachineInfo {
@@ -53,6 +54,7 @@ const RATIO_TARGETS: readonly { id: string; ratio: number; higher: boolean; text
   { id: 'build-cached', ratio: 0.5, higher: false, text: 'cached rebuild ≤ 0.5× Docker (legacy builder)' },
   { id: 'pull', ratio: 2, higher: true, text: 'pull ≥ 2× Docker throughput' },
   { id: 'push', ratio: 2, higher: true, text: 'push ≥ 2× Docker throughput' },
+  { id: 'run-rm-bridge', ratio: 0.4, higher: false, text: '`run --rm` on the default bridge ≤ 0.4× Docker (Docker with its bridge)' },
 ];
 
 /** The target line of a ratio figure's chart: Docker's median × the ratio, or undefined. Never throws. */
@@ -91,6 +93,7 @@ export function evaluateTargets(figs: readonly Figure[]): TargetResult[] {
     const why = f?.skipped[0];
     out.push({ text: t.text, met, detail: r === undefined ? `not measured${why ? ` (${why.slice(0, 160)})` : ' (needs both engines)'}` : `${r.toFixed(2)}× Docker` });
   }
+  out.push(...networkTargets(figs));
   return out;
 }
 
@@ -116,6 +119,7 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
     'monitor-rss': { value: 3, label: 'target 3 MB' },
     'idle-rss': { value: 80, label: 'target 80 MB' },
     'ps-1000': { value: 100, label: 'target 100 ms' },
+    ...NETWORK_LIMITS,
   };
   const md: string[] = [
     '# Benchmarks',
@@ -126,7 +130,8 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
       `Load average before ${machine.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${machine.loadAfter.map((x) => x.toFixed(2)).join(' / ')}.`,
     '',
     `Engines: ${Object.entries(machine.engines).map(([k, v]) => `${k} ${v}`).join('; ')}. Both run side by side as private daemons (own roots and sockets), ` +
-      'measured alternately (A B A B …) with the busybox fixture image; Docker runs with `--bridge none --iptables=false`, so neither engine sets up a bridge network.',
+      'measured alternately (A B A B …) with the busybox fixture image; Docker runs with `--bridge none --iptables=false`, so neither engine sets up a bridge network' +
+      (figs.some((f) => f.id === 'net-setup') ? ' — except in the networking figures (bridge, setup cost, DNS), where Docker runs with a bridge: see their notes.' : '.'),
     '',
     'Reproduce with `npm run bench` (about 5 minutes on 2 cores; logs 100 MiB, build with a 50 MB COPY, a ~200 MB image for save/load and push/pull) ' +
       'or `npm run bench -- --quick` (fewer rounds; 20 MiB logs, 10 MB COPY, ~40 MB image); `-- --only logs,build,…` measures some groups. ' +
