@@ -251,3 +251,36 @@ test('listen on an address the host does not have throws Internal', async () => 
   await assert.rejects(s3.listen('192.0.2.77'), (e: Error & { kind?: string }) => e.kind === 'Internal');
   await s3.close();
 });
+
+test('an answer arriving after unlisten does not crash; over the forwarding cap → SERVFAIL at once', async () => {
+  const ip = `${net}.30`;
+  const dead = createSocket('udp4');
+  await new Promise<void>((r) => dead.bind(0, DEAD, () => r()));
+  const s4 = createDnsServerWith({ resolver, upstreams: () => [`${DEAD}:${dead.address().port}`], log: nullLogger }, { upstreamTimeoutMs: 100 });
+  try {
+    const { port: p } = await s4.listen(ip);
+    const c = createSocket('udp4');
+    await new Promise<void>((r) => c.send(query('example.com'), p, ip, () => r()));
+    await new Promise((r) => setTimeout(r, 20));
+    await s4.unlisten(ip);
+    await new Promise((r) => setTimeout(r, 200)); // the SERVFAIL is produced after the socket closed
+    c.close();
+    const s5 = createDnsServerWith({ resolver, upstreams: () => [`${DEAD}:${dead.address().port}`], log: nullLogger }, { upstreamTimeoutMs: 5000, maxForwarding: 0 });
+    const { port: p5 } = await s5.listen(ip);
+    const t0 = Date.now();
+    const r = await new Promise<Dec>((resolve) => {
+      const c5 = createSocket('udp4');
+      c5.on('message', (m) => {
+        c5.close();
+        resolve(dec(m));
+      });
+      c5.send(query('example.com'), p5, ip);
+    });
+    assert.equal(r.rcode, 'SERVFAIL');
+    assert.ok(Date.now() - t0 < 1000);
+    await s5.close();
+  } finally {
+    await s4.close();
+    dead.close();
+  }
+});

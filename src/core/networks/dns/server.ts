@@ -21,6 +21,10 @@ export interface DnsServerOptions {
   tcpIdleMs?: number;
   /** The port to try first (default 53). */
   port?: number;
+  /** Forwarded queries in flight at most; beyond, SERVFAIL at once (default 256). */
+  maxForwarding?: number;
+  /** Open TCP client connections per address at most; beyond, new ones are closed (default 128). */
+  maxTcpConnections?: number;
 }
 
 interface Listener {
@@ -46,26 +50,48 @@ export function createDnsServerWith(
   const pending = new Map<string, Promise<{ port: number }>>();
   const wantedPort = options.port ?? 53;
   const tcpIdleMs = options.tcpIdleMs ?? 10_000;
+  const maxForwarding = options.maxForwarding ?? 256;
+  const maxTcpConns = options.maxTcpConnections ?? 128;
   const forwarder: Forwarder = createForwarder(deps, {
     timeoutMs: options.upstreamTimeoutMs ?? 2000,
     isSelf: (u) => listeners.get(u.host)?.port === u.port,
   });
 
+  let forwarding = 0;
+  /** Sends a response; a socket closed meanwhile (unlisten) is not an error. */
+  const send = (reply: (b: Buffer) => void, b: Buffer): void => {
+    try {
+      reply(b);
+    } catch {
+      /* listener closed while the answer was on its way */
+    }
+  };
   /** Answers one message; `reply` gets the response (or nothing for dropped input). */
   const handle = (msg: Buffer, clientIp: string, transport: 'udp' | 'tcp', reply: (b: Buffer) => void): void => {
     const d = decide(msg, clientIp, deps.resolver, transport);
-    if (d.kind === 'answer') return reply(d.packet);
+    if (d.kind === 'answer') return send(reply, d.packet);
     if (d.kind === 'ignore') return;
-    forwarder.forward(msg, d.udpLimit).then(
-      (res) => {
+    if (forwarding >= maxForwarding) {
+      const busy = errorResponse(msg, RCODE_SERVFAIL);
+      if (busy) send(reply, busy);
+      return;
+    }
+    forwarding++;
+    forwarder
+      .forward(msg, d.udpLimit)
+      .catch(() => undefined)
+      .then((res) => {
+        forwarding--;
         const out = res ?? errorResponse(msg, RCODE_SERVFAIL);
-        if (out) reply(out);
-      },
-      () => undefined,
-    );
+        if (out) send(reply, out);
+      });
   };
 
   const onTcpConnection = (l: Listener, sock: Socket): void => {
+    if (l.conns.size >= maxTcpConns) {
+      sock.destroy();
+      return;
+    }
     l.conns.add(sock);
     const reader = createFrameReader();
     const clientIp = unmapped(sock.remoteAddress ?? '');
