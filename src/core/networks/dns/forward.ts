@@ -19,10 +19,11 @@ export interface Upstream {
 /** Sends queries to the upstream nameservers. */
 export interface Forwarder {
   /**
-   * The upstreams' answer to the raw `query`, with the client's id; `udpLimit` is the largest
-   * answer the client takes (65535 over TCP). Undefined when no upstream answered. Never throws.
+   * The upstreams' answer to the raw `query` from `clientIp`, with the client's id; `udpLimit`
+   * is the largest answer the client takes (65535 over TCP). Undefined when no upstream
+   * answered. Never throws.
    */
-  forward(query: Buffer, udpLimit: number): Promise<Buffer | undefined>;
+  forward(query: Buffer, udpLimit: number, clientIp: string): Promise<Buffer | undefined>;
 }
 
 /**
@@ -50,18 +51,24 @@ export function parseUpstream(s: string): Upstream | undefined {
 }
 
 /**
- * Creates a forwarder over `upstreams()` (read at each query); `isSelf` excludes the server's
- * own listeners (no loops). Never throws.
+ * Creates a forwarder over `upstreams(clientIp)` (read at each query: a container's own `--dns`
+ * servers, else the host's); `isSelf` excludes the server's own listeners (no loops). Never throws.
  */
 export function createForwarder(
-  deps: { upstreams: () => string[]; log: Logger },
+  deps: { upstreams: (clientIp?: string) => string[]; log: Logger },
   options: { timeoutMs: number; isSelf: (u: Upstream) => boolean },
 ): Forwarder {
   return {
-    async forward(query, udpLimit) {
+    async forward(query, udpLimit, clientIp) {
       if (query.length < 12) return undefined;
       const clientId = query.readUInt16BE(0);
-      for (const s of deps.upstreams()) {
+      let list: string[];
+      try {
+        list = deps.upstreams(clientIp);
+      } catch {
+        return undefined;
+      }
+      for (const s of list) {
         const up = parseUpstream(s);
         if (!up || options.isSelf(up)) continue;
         const ask = Buffer.from(query);

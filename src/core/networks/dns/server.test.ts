@@ -104,7 +104,8 @@ const ips = (p: Dec | undefined) => (p?.answers ?? []).map((a) => (a as { data: 
 const upstream = await fakeUpstream(UPSTREAM);
 const resolver = fakeResolver();
 let upstreams = [`${UPSTREAM}:${upstream.port}`];
-const server = createDnsServerWith({ resolver, upstreams: () => upstreams, log: nullLogger }, { upstreamTimeoutMs: 300 });
+const upstreamClients: (string | undefined)[] = [];
+const server = createDnsServerWith({ resolver, upstreams: (c) => (upstreamClients.push(c), upstreams), log: nullLogger }, { upstreamTimeoutMs: 300 });
 const { port } = await server.listen(SERVER);
 
 after(async () => {
@@ -145,6 +146,7 @@ test('unknown names are forwarded and relayed with the client id', async () => {
   const r = await udpAsk(port, query('example.com', 'A', 4321));
   assert.equal(r!.id, 4321);
   assert.deepEqual(ips(r), ['93.184.0.34']);
+  assert.equal(upstreamClients.at(-1), CLIENT, 'upstreams asked for the querying container');
 });
 
 test('a truncated upstream UDP answer is retried over TCP for a TCP client', async () => {

@@ -43,7 +43,7 @@ export const createDnsServer: CreateDnsServer = (deps) => createDnsServerWith(de
  * nor an ephemeral one can be bound on the address; the other methods never throw.
  */
 export function createDnsServerWith(
-  deps: { resolver: DnsResolver; upstreams: () => string[]; log: Logger },
+  deps: { resolver: DnsResolver; upstreams: (clientIp?: string) => string[]; log: Logger },
   options: DnsServerOptions,
 ): DnsServer {
   const listeners = new Map<string, Listener>();
@@ -78,7 +78,7 @@ export function createDnsServerWith(
     }
     forwarding++;
     forwarder
-      .forward(msg, d.udpLimit)
+      .forward(msg, d.udpLimit, clientIp)
       .catch(() => undefined)
       .then((res) => {
         forwarding--;
