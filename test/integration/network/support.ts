@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
+import * as packet from 'dns-packet';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -210,4 +211,34 @@ export async function eventually(what: string, fn: () => Promise<boolean> | bool
 export function forwardBlocked(): string | null {
   const r = spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' });
   return /hook forward priority[^;]*;\s*policy drop;/.test(r.stdout ?? '') ? 'the host firewall drops forwarded traffic (FORWARD policy DROP)' : null;
+}
+
+/** A tiny DNS server the tests run: A records from `zone`, NXDOMAIN otherwise; records what it was asked. */
+export interface TinyDns {
+  asked: string[];
+  close(): void;
+}
+
+/** Starts {@link TinyDns} on udp `address`:53. Rejects when the address cannot be bound. */
+export async function tinyDns(address: string, zone: Record<string, string>): Promise<TinyDns> {
+  const s = dgram.createSocket('udp4');
+  const asked: string[] = [];
+  s.on('message', (m, r) => {
+    try {
+      const q = packet.decode(m);
+      const question = q.questions?.[0];
+      if (!question) return;
+      asked.push(`${question.type} ${question.name}`);
+      const ip = zone[question.name.toLowerCase()];
+      const answers: packet.Answer[] = ip && question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 30, data: ip }] : [];
+      const rcode = ip ? 0 : 3;
+      const out = packet.encode({ type: 'response', id: q.id, flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE | rcode, questions: q.questions, answers });
+      s.send(out, r.port, r.address);
+    } catch { /* not DNS */ }
+  });
+  await new Promise<void>((res, rej) => {
+    s.once('error', rej);
+    s.bind(53, address, () => res());
+  });
+  return { asked, close: () => s.close() };
 }

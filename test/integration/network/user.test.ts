@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestDaemon } from '../../harness/index.js';
 import { linkExists, linksOnBridge } from '../../harness/net-cleanup.js';
-import { SUITE_TIMEOUT, dock, eventually, httpdCmd, startNetDaemon, type Dock } from './support.js';
+import { SUITE_TIMEOUT, dock, eventually, httpdCmd, startNetDaemon, tinyDns, type Dock, type TinyDns } from './support.js';
 
 /** IPv4 answers in busybox `nslookup -type=a` output (the server's own line excluded). */
 function answers(out: string): string[] {
@@ -14,7 +14,7 @@ function answers(out: string): string[] {
 
 /** A shell loop: fetch a URL up to ~4 s (the server may still be starting). */
 function wgetLoop(url: string): string {
-  return `for i in $(seq 1 20); do wget -qO- -T 2 ${url} && exit 0; sleep 0.2; done; exit 1`;
+  return `for i in $(seq 1 20); do timeout 2 wget -qO- ${url} && exit 0; sleep 0.2; done; exit 1`;
 }
 
 describe('network: user-defined bridge networks (pierd, docker CLI)', { concurrency: false, timeout: SUITE_TIMEOUT }, () => {
@@ -22,15 +22,22 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
   let k: Dock;
   let skip = false;
   let base = '';
+  let upstream: TinyDns | undefined;
+  /** Containers that look up names no container has get a local upstream (no query leaves the host). */
+  let dnsFlags: string[] = [];
   const re = (s: string) => s.replace(/\./g, '\\.');
   before(async (t) => {
     ({ d, skip } = await startNetDaemon(t as never, 'net-user'));
     if (skip) return;
     k = dock(d);
     base = d.net?.base ?? '';
+    // The default bridge has no embedded DNS, so its gateway address is free for a test server.
+    upstream = await tinyDns(`${base}.0.1`, {}).catch(() => undefined);
+    dnsFlags = ['--dns', `${base}.0.1`];
   });
   after(async () => {
     await d?.stop();
+    upstream?.close();
   });
 
   test('create: subnet from the pool, br-<id12> bridge, inspect', async (t) => {
@@ -56,7 +63,7 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
   test('containers reach each other by name, alias and short id (ping, wget, nslookup)', async (t) => {
     if (skip) return t.skip();
     const id1 = await k.start('u1', ['--network', 'un1', '--network-alias', 'web'], httpdCmd('u1'));
-    await k.start('u2', ['--network', 'un1']);
+    await k.start('u2', ['--network', 'un1', ...dnsFlags]);
     const ip1 = await k.ipOf('u1', 'un1');
     const gw = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0].IPAM.Config[0].Gateway as string;
     const rc = (await k.sh('u2', 'cat /etc/resolv.conf')).stdout;
@@ -73,6 +80,7 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     // The container resolves its own name too; an unknown name fails.
     assert.equal((await k.sh('u1', 'ping -c1 -W2 u1')).code, 0);
     assert.notEqual((await k.sh('u2', 'ping -c1 -W1 nosuch-ctr', 20_000)).code, 0);
+    if (upstream) assert.ok(upstream.asked.includes('A nosuch-ctr'), `an unknown name goes to the container's --dns: ${upstream.asked.join(', ')}`);
     // The aliases show in inspect.
     assert.match(await k.inspect('u1', '{{json (index .NetworkSettings.Networks "un1").Aliases}}'), /"web"/);
   });
@@ -100,7 +108,7 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     if (skip) return t.skip();
     const subnet = d.net?.subnet(5) ?? '';
     await k.ok(['network', 'create', '--subnet', subnet, '--gateway', `${base}.5.254`, '--ip-range', `${base}.5.128/25`, 'un2']);
-    await k.start('s1', ['--network', 'un2', '--ip', `${base}.5.50`]);
+    await k.start('s1', ['--network', 'un2', '--ip', `${base}.5.50`, ...dnsFlags]);
     assert.equal(await k.ipOf('s1', 'un2'), `${base}.5.50`);
     assert.match((await k.sh('s1', 'ip -4 -o addr show eth0; ip -4 route')).stdout, new RegExp(`inet ${re(base)}\\.5\\.50/24[\\s\\S]*default via ${re(base)}\\.5\\.254`));
     assert.match(await k.inspect('s1', '{{(index .NetworkSettings.Networks "un2").IPAMConfig.IPv4Address}}'), new RegExp(`^${re(base)}\\.5\\.50$`));
