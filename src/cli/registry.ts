@@ -102,6 +102,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'logout', aliases: [], top: ['logout'], description: 'Log out from a registry', load: () => import('./commands/system/logout.js') },
   { name: 'search', aliases: [], top: ['search'], description: 'Search Docker Hub for images', load: () => import('./commands/system/search.js') },
   { name: 'registry', aliases: [], top: ['registry'], description: 'Run a private image registry', load: () => import('./commands/registry.js') },
+  { name: 'compose', aliases: [], top: ['compose'], description: 'Docker Compose', load: () => import('./commands/compose/compose.js') },
 ];
 
 /** Finds a top-level command by name ("ps", "rmi", "version"). */
