@@ -53,6 +53,8 @@ export interface ContainerNetworkRequest {
   exposedPorts: string[];
   /** Config.MacAddress (API < 1.44) for the primary network. */
   macAddress?: string;
+  /** HostConfig.Dns: on user networks the embedded DNS forwards this container's other queries there (instead of the host's nameservers). */
+  dns?: string[];
 }
 
 /** One endpoint of a running container on one network (camelCase: internal). */

@@ -124,5 +124,9 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-/** Builds a DNS server: container names from `resolver`, other names forwarded to `upstreams` (ip or ip:port) over UDP then TCP. */
-export type CreateDnsServer = (deps: { resolver: DnsResolver; upstreams: () => string[]; log: import('../../lib/log.js').Logger }) => DnsServer;
+/**
+ * Builds a DNS server: container names from `resolver`, other names forwarded to `upstreams` (ip or ip:port) over UDP then TCP.
+ * `upstreams(clientIp)` gives the upstreams for a query from that container address (its own `--dns` servers when it has
+ * some, else the host's); a server that calls it without an argument gets the host's.
+ */
+export type CreateDnsServer = (deps: { resolver: DnsResolver; upstreams: (clientIp?: string) => string[]; log: import('../../lib/log.js').Logger }) => DnsServer;
