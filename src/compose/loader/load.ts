@@ -1,0 +1,174 @@
+/**
+ * `loadProject`: files → environment → parse → interpolate → validate → extends → merge →
+ * normalise → profiles → reference checks.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { LoadOptions, Project, ServiceConfig } from '../model.js';
+import { ComposeError } from '../model.js';
+import { isObj } from './convert.js';
+import { parseDotenv } from './dotenv.js';
+import { resolveExtends } from './extends.js';
+import { checkProjectName, discoverFiles, normalizeProjectName } from './files.js';
+import { applyProfiles } from './graph.js';
+import { interpolateTree } from './interpolate-tree.js';
+import { mergeFiles } from './merge.js';
+import { checkReferences } from './references.js';
+import { validateCompose } from './schema.js';
+import { normalizeService } from './service.js';
+import { normalizeFileObjects, normalizeNetworks, normalizeVolumesTop } from './top-level.js';
+import { parseComposeYaml, type ParsedFile } from './yaml-source.js';
+
+/** `LoadOptions` plus what only the loader needs. */
+export interface LoaderOptions extends LoadOptions {
+  /** Services named on the command line: enabled even when their profiles are not active. */
+  services?: string[];
+  /** Hears warnings (unset variables, obsolete `version`, several default files). */
+  warn?: (message: string) => void;
+}
+
+function fsWhy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return (e as Error).message;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const op = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open';
+    throw new ComposeError(`${op} ${file}: ${fsWhy(e)}`, { file });
+  }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The files to load, absolute ("-" kept). Throws ComposeError when none is found. */
+function composeFiles(opts: LoaderOptions, warn: (m: string) => void): { files: string[]; explicit: boolean } {
+  if (opts.files.length > 0) return { files: opts.files.map((f) => (f === '-' ? f : path.resolve(opts.cwd, f))), explicit: true };
+  const fromEnv = opts.env.COMPOSE_FILE;
+  if (fromEnv) {
+    const sep = opts.env.COMPOSE_PATH_SEPARATOR || ':';
+    return { files: fromEnv.split(sep).filter(Boolean).map((f) => path.resolve(opts.cwd, f)), explicit: true };
+  }
+  const start = opts.projectDirectory ? path.resolve(opts.cwd, opts.projectDirectory) : opts.cwd;
+  return { files: discoverFiles(start, warn), explicit: false };
+}
+
+/** Reads the env files into one mapping (later files win). Throws ComposeError. */
+async function envFileValues(opts: LoaderOptions, projectDir: string, base: Record<string, string>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const lookup = (n: string) => base[n] ?? out[n];
+  const files = opts.envFiles.length > 0 ? opts.envFiles.map((f) => path.resolve(opts.cwd, f)) : [path.join(projectDir, '.env')];
+  for (const f of files) {
+    if (opts.envFiles.length === 0 && !(await isFile(f))) continue;
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch {
+      throw new ComposeError(`couldn't find env file: ${f}`, { file: f });
+    }
+    try {
+      Object.assign(out, parseDotenv(text, lookup));
+    } catch (e) {
+      throw new ComposeError(`failed to read ${f}: ${(e as Error).message}`, { file: f });
+    }
+  }
+  return out;
+}
+
+/**
+ * Loads, checks and normalises a compose project (see `LoadOptions`). Throws ComposeError for
+ * every user error, with Docker Compose's wording and the file/line where known.
+ */
+export async function loadProject(opts: LoaderOptions): Promise<Project> {
+  const warned = new Set<string>();
+  const warn = (m: string) => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    opts.warn?.(m);
+  };
+  const { files } = composeFiles(opts, warn);
+  const firstReal = files.find((f) => f !== '-');
+  const workingDir = opts.projectDirectory ? path.resolve(opts.cwd, opts.projectDirectory) : firstReal ? path.dirname(firstReal) : path.resolve(opts.cwd);
+  const processEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) processEnv[k] = v;
+  const environment = { ...(await envFileValues(opts, workingDir, processEnv)), ...processEnv };
+  const lookup = (n: string) => (Object.hasOwn(environment, n) ? environment[n] : undefined);
+  const onUnset = (n: string) => warn(`The "${n}" variable is not set. Defaulting to a blank string.`);
+
+  const parsedCache = new Map<string, Record<string, unknown>>();
+  const prepare = async (file: string, text: string): Promise<{ parsed: ParsedFile; data: Record<string, unknown> }> => {
+    const parsed = parseComposeYaml(text, file);
+    const data = interpolateTree(parsed.data, { lookup, onUnset, noInterpolate: opts.noInterpolate, positionOf: parsed.positionOf, file }) as Record<string, unknown>;
+    const violation = validateCompose(data);
+    if (violation) {
+      const pos = parsed.positionOf(violation.path);
+      throw new ComposeError(`validating ${file}: ${violation.message}${pos ? ` (line ${pos.line})` : ''}`, {
+        file,
+        path: violation.path.join('.'),
+        line: pos?.line,
+        column: pos?.column,
+      });
+    }
+    if (data.version !== undefined) warn(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
+    return { parsed, data };
+  };
+  const loadOther = async (file: string): Promise<Record<string, unknown>> => {
+    const hit = parsedCache.get(file);
+    if (hit) return hit;
+    const { data } = await prepare(file, await readText(file));
+    parsedCache.set(file, data);
+    return data;
+  };
+
+  let model: Record<string, unknown> = {};
+  for (const [i, file] of files.entries()) {
+    const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : await readText(file);
+    const { parsed, data } = await prepare(file, text);
+    const resolved = await resolveExtends(data, file === '-' ? path.join(workingDir, '-') : file, loadOther);
+    model = i === 0 ? resolved : mergeFiles(model, resolved, { reset: parsed.resetPaths, override: parsed.overridePaths });
+  }
+
+  const nameFromFile = typeof model.name === 'string' && model.name !== '' ? model.name : undefined;
+  let name: string;
+  if (opts.projectName) name = checkProjectName(opts.projectName);
+  else if (environment.COMPOSE_PROJECT_NAME) name = checkProjectName(environment.COMPOSE_PROJECT_NAME);
+  else if (nameFromFile) name = checkProjectName(nameFromFile);
+  else name = normalizeProjectName(path.basename(workingDir));
+  if (name === '') throw new ComposeError('project name must not be empty');
+
+  const profiles = opts.profiles.length > 0 ? opts.profiles : (environment.COMPOSE_PROFILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ctx = { workingDir, home: environment.HOME, lookup };
+  const all: Record<string, ServiceConfig> = {};
+  const rawServices = isObj(model.services) ? model.services : {};
+  for (const [svcName, raw] of Object.entries(rawServices)) all[svcName] = normalizeService(svcName, isObj(raw) ? raw : {}, ctx);
+  const { enabled, disabled } = applyProfiles(all, profiles, opts.services ?? []);
+  const project: Project = {
+    name,
+    workingDir,
+    configFiles: files,
+    services: enabled,
+    disabledServices: disabled,
+    networks: normalizeNetworks(model.networks, name),
+    volumes: normalizeVolumesTop(model.volumes, name),
+    secrets: normalizeFileObjects(model.secrets, name, ctx),
+    configs: normalizeFileObjects(model.configs, name, ctx),
+    environment,
+    profiles,
+  };
+  const usesDefault = Object.values(enabled).some((s) => 'default' in s.networks);
+  if (usesDefault && !project.networks.default) project.networks.default = { name: `${name}_default`, labels: {} };
+  for (const n of opts.services ?? []) if (!all[n]) throw new ComposeError(`no such service: ${n}`);
+  checkReferences(project, warn);
+  return project;
+}

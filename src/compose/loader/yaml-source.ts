@@ -1,0 +1,192 @@
+/**
+ * Parses one compose file with yaml@2 (merge keys `<<`, anchors) and keeps what later steps
+ * need from the syntax tree: the position of any key path (for error messages) and the paths
+ * tagged `!reset` / `!override` (for merging).
+ */
+import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { ComposeError } from '../model.js';
+
+/** A key path: map keys and sequence indexes. */
+export type KeyPath = (string | number)[];
+
+/** One parsed compose file. */
+export interface ParsedFile {
+  /** Absolute path, or "-" for stdin. */
+  file: string;
+  /** The file as plain data (a mapping). */
+  data: Record<string, unknown>;
+  /** 1-based line/column of the key (or item) at `path`, of its nearest existing ancestor otherwise. */
+  positionOf(path: KeyPath): { line: number; column: number } | undefined;
+  /** Paths (joined with "\0") tagged `!reset`. */
+  resetPaths: Set<string>;
+  /** Paths (joined with "\0") tagged `!override`. */
+  overridePaths: Set<string>;
+}
+
+/** Joins a key path for the reset/override sets. Never throws. */
+export const pathKey = (p: KeyPath): string => p.join('\0');
+
+/** go-yaml's wording for yaml@2's error codes (what Docker Compose users see). */
+const GO_YAML: Record<string, string> = {
+  BLOCK_AS_IMPLICIT_KEY: 'mapping values are not allowed in this context',
+  BAD_INDENT: 'did not find expected key',
+  TAB_AS_INDENT: 'found character that cannot start any token',
+  MISSING_CHAR: 'found unexpected end of stream',
+  MULTILINE_IMPLICIT_KEY: 'could not find expected \':\'',
+  UNEXPECTED_TOKEN: 'did not find expected <document start>',
+};
+
+/**
+ * Parses `text` (the content of `file`). Throws ComposeError
+ * `parsing <file>: yaml: line N: <go-yaml message> (column C)` for invalid YAML and
+ * `<file>: top-level object must be a mapping` when the document is not a mapping.
+ */
+export function parseComposeYaml(text: string, file: string): ParsedFile {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { merge: true, lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lc.linePos(err.pos[0]);
+    let msg = GO_YAML[err.code] ?? err.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase());
+    if (err.code === 'DUPLICATE_KEY') {
+      const dup = duplicateKey(doc, lc, err.pos[0]);
+      msg = dup ? `mapping key ${JSON.stringify(dup.key)} already defined at line ${dup.first}` : 'mapping key already defined';
+    }
+    throw new ComposeError(`parsing ${file}: yaml: line ${pos.line}: ${msg} (column ${pos.col})`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+    });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 10000 });
+  } catch (e) {
+    const m = /Unresolved alias.*?: (.*)$/.exec((e as Error).message);
+    throw new ComposeError(`parsing ${file}: yaml: ${m ? `unknown anchor '${m[1]}' referenced` : (e as Error).message}`, { file });
+  }
+  if (data === null || data === undefined) throw new ComposeError(`${file}: empty compose file`, { file });
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ComposeError(`${file}: top-level object must be a mapping`, { file, line: 1, column: 1 });
+  }
+  const resetPaths = new Set<string>();
+  const overridePaths = new Set<string>();
+  collectTags(doc, doc.contents as Node | null, [], resetPaths, overridePaths, 0);
+  return {
+    file,
+    data: data as Record<string, unknown>,
+    positionOf: (path) => {
+      const off = offsetOf(doc, path);
+      if (off === undefined) return undefined;
+      const p = lc.linePos(off);
+      return { line: p.line, column: p.col };
+    },
+    resetPaths,
+    overridePaths,
+  };
+}
+
+function resolve(doc: Document, n: unknown): unknown {
+  return isAlias(n) ? (n as Alias).resolve(doc) : n;
+}
+
+function keyString(k: unknown): string | undefined {
+  return isScalar(k) ? String(k.value) : undefined;
+}
+
+function offsetOf(doc: Document, path: KeyPath): number | undefined {
+  let node: unknown = doc.contents;
+  let off: number | undefined = (node as Node | null)?.range?.[0];
+  for (const seg of path) {
+    node = resolve(doc, node);
+    if (isMap(node)) {
+      const pair = findPair(doc, node, String(seg), 0);
+      if (!pair) return off;
+      off = (pair.key as Node | null)?.range?.[0] ?? off;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return off;
+      off = item.range?.[0] ?? off;
+      node = item;
+    } else {
+      return off;
+    }
+  }
+  return off;
+}
+
+function findPair(doc: Document, map: unknown, key: string, depth: number): { key: unknown; value: unknown } | undefined {
+  if (!isMap(map) || depth > 20) return undefined;
+  for (const p of map.items) if (keyString(p.key) === key) return p;
+  for (const p of map.items) {
+    if (keyString(p.key) !== '<<') continue;
+    const v = resolve(doc, p.value);
+    const sources = isSeq(v) ? v.items.map((i) => resolve(doc, i)) : [v];
+    for (const s of sources) {
+      const found = findPair(doc, s, key, depth + 1);
+      if (found) return { key: p.key, value: found.value };
+    }
+  }
+  return undefined;
+}
+
+function collectTags(doc: Document, node: Node | null, path: KeyPath, reset: Set<string>, override: Set<string>, depth: number): void {
+  if (!node || depth > 100) return;
+  const tag = (node as { tag?: string }).tag;
+  if (tag === '!reset') reset.add(pathKey(path));
+  if (tag === '!override') override.add(pathKey(path));
+  if (isMap(node)) {
+    for (const p of node.items) {
+      if (!isPair(p)) continue;
+      const k = keyString(p.key);
+      if (k !== undefined && k !== '<<') collectTags(doc, p.value as Node | null, [...path, k], reset, override, depth + 1);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((it, i) => collectTags(doc, it as Node | null, [...path, i], reset, override, depth + 1));
+  }
+}
+
+function duplicateKey(doc: Document, lc: LineCounter, at: number): { key: string; first: number } | undefined {
+  let found: { key: string; first: number } | undefined;
+  const visit = (n: unknown): void => {
+    if (found) return;
+    if (isMap(n)) {
+      const seen = new Map<string, number>();
+      for (const p of n.items) {
+        const k = keyString(p.key);
+        const off = (p.key as Node | null)?.range?.[0];
+        if (k !== undefined && off !== undefined) {
+          if (seen.has(k) && off <= at + 1 && off >= at - 1 - k.length) {
+            found = { key: k, first: lc.linePos(seen.get(k)!).line };
+            return;
+          }
+          if (!seen.has(k)) seen.set(k, off);
+        }
+        visit(p.value);
+      }
+    } else if (isSeq(n)) n.items.forEach(visit);
+  };
+  visit(doc.contents);
+  if (!found) {
+    // fall back: the first duplicate anywhere
+    const any = (n: unknown): void => {
+      if (found) return;
+      if (isMap(n)) {
+        const seen = new Map<string, number>();
+        for (const p of n.items) {
+          const k = keyString(p.key);
+          const off = (p.key as Node | null)?.range?.[0] ?? 0;
+          if (k !== undefined && seen.has(k)) {
+            found = { key: k, first: lc.linePos(seen.get(k)!).line };
+            return;
+          }
+          if (k !== undefined) seen.set(k, off);
+          any(p.value);
+        }
+      } else if (isSeq(n)) n.items.forEach(any);
+    };
+    any(doc.contents);
+  }
+  return found;
+}
