@@ -88,7 +88,12 @@ const NO_INTERNET: Readonly<Record<string, string>> = {
 function daemonCommand(kind: EngineKind, d: { dataRoot: string; execRoot: string; socket: string; pidFile: string; configFile: string }, extra: string[]): [string, string[]] {
   const common = ['--data-root', d.dataRoot, '--exec-root', d.execRoot, '-H', `unix://${d.socket}`, '--pidfile', d.pidFile, '--config-file', d.configFile];
   if (kind === 'docker') return ['dockerd', [...common, '--bridge', 'none', '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', ...extra]];
-  return [process.execPath, [pierdPath(), ...common, '--log-level', 'debug', ...extra]];
+  return [process.execPath, [pierdUnderTest(), ...common, '--log-level', 'debug', ...extra]];
+}
+
+/** The pierd bundle test daemons run: `PIER_TEST_PIERD` when set, else dist/pierd.mjs. Never throws. */
+export function pierdUnderTest(): string {
+  return process.env.PIER_TEST_PIERD || pierdPath();
 }
 
 /**
@@ -111,7 +116,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
   const cliConfig = path.join(dir, 'cli');
   fs.mkdirSync(cliConfig);
   fs.writeFileSync(path.join(cliConfig, 'config.json'), '{}\n');
-  const net = engine === 'pier' && opts.isolateNetwork !== false && pierdHasNetFlags() ? allocateNetSpace(randomInt(1_000_000)) : undefined;
+  const net = engine === 'pier' && opts.isolateNetwork !== false && pierdHasNetFlags(pierdUnderTest()) ? allocateNetSpace(randomInt(1_000_000)) : undefined;
   const config: Record<string, unknown> = { ...(opts.config ?? {}) };
   const extraArgs = [...(opts.args ?? [])];
   if (net) {
@@ -176,8 +181,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
   /** Kernel objects the stopped daemon left (read from its data root before it goes). */
   const cleanNet = (): void => {
     if (engine !== 'pier') return;
-    const bridge = extraArgs[extraArgs.indexOf('--bridge') + 1];
-    removeNetLeftovers(netLeftovers(paths.dataRoot, extraArgs.includes('--bridge') && bridge ? [bridge] : []));
+    const ours = net && extraArgs.includes(net.bridge) ? [net.bridge] : [];
+    removeNetLeftovers(netLeftovers(paths.dataRoot, ours));
     net?.release();
   };
 

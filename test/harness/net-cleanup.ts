@@ -26,23 +26,22 @@ export function nftTableOf(dataRoot: string): string | undefined {
   }
 }
 
-/** Link names a network record names: its bridge option, `br-<id12>`, any bridge-ish field. */
+/**
+ * Link names a network record stands for: its `bridge` device, else the bridge-name option,
+ * else `br-<id12>`. Predefined networks give none (the default bridge comes from the harness:
+ * a `--bridge` a test chose itself, such as the system's, is never deleted here).
+ */
 function linksOfRecord(rec: unknown, fileId: string): string[] {
-  const out = new Set<string>();
   const r = (rec ?? {}) as Record<string, unknown>;
-  const driver = String(r.Driver ?? r.driver ?? '');
-  const name = String(r.Name ?? r.name ?? '');
-  if (['host', 'null', 'none'].includes(driver) || ['host', 'none'].includes(name)) return [];
-  const opts = (r.Options ?? r.options ?? {}) as Record<string, unknown>;
+  const driver = String(r.driver ?? r.Driver ?? '');
+  const name = String(r.name ?? r.Name ?? '');
+  if (r.predefined === true || ['bridge', 'host', 'none', 'default'].includes(name) || driver !== 'bridge') return [];
+  if (typeof r.bridge === 'string' && r.bridge) return [r.bridge];
+  const opts = (r.options ?? r.Options ?? {}) as Record<string, unknown>;
   const named = opts['com.docker.network.bridge.name'];
-  if (typeof named === 'string' && named) out.add(named);
-  for (const k of ['bridge', 'bridgeName', 'device', 'ifname', 'linkName']) {
-    const v = r[k];
-    if (typeof v === 'string' && v && v.length <= 15) out.add(v);
-  }
-  const id = String(r.Id ?? r.id ?? fileId);
-  if (/^[0-9a-f]{12}/.test(id) && name !== 'bridge') out.add(`br-${id.slice(0, 12)}`);
-  return [...out];
+  if (typeof named === 'string' && named) return [named];
+  const id = String(r.id ?? r.Id ?? fileId);
+  return /^[0-9a-f]{12}/.test(id) ? [`br-${id.slice(0, 12)}`] : [];
 }
 
 /**

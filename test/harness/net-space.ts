@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pierdPath } from './paths.js';
 
 /** The network settings of one test daemon. */
 export interface NetSpace {
@@ -35,19 +34,21 @@ export interface NetSpace {
 
 const LOCK_DIR = '/tmp/pier-test-nets';
 
-/** Per-process probe cache: whether pierd accepts --bip/--bridge (undefined until probed). */
-const probe: { bip?: boolean } = {};
+/** Per-process probe cache: whether a pierd bundle accepts --bip/--bridge (by path). */
+const probes = new Map<string, boolean>();
 
 /**
- * Whether this pierd build has the networking flags (`pierd --help` mentions `--bip`).
- * Probed once per test process. Never throws (false when pierd cannot run).
+ * Whether the pierd bundle at `bundle` has the networking flags (`pierd --help` mentions
+ * `--bip`). Probed once per test process and bundle. Never throws (false when it cannot run).
  */
-export function pierdHasNetFlags(): boolean {
-  if (probe.bip === undefined) {
-    const r = spawnSync(process.execPath, [pierdPath(), '--help'], { encoding: 'utf8', timeout: 20_000 });
-    probe.bip = `${r.stdout ?? ''}${r.stderr ?? ''}`.includes('--bip');
+export function pierdHasNetFlags(bundle: string): boolean {
+  let has = probes.get(bundle);
+  if (has === undefined) {
+    const r = spawnSync(process.execPath, [bundle, '--help'], { encoding: 'utf8', timeout: 20_000 });
+    has = `${r.stdout ?? ''}${r.stderr ?? ''}`.includes('--bip');
+    probes.set(bundle, has);
   }
-  return probe.bip;
+  return has;
 }
 
 function alive(pid: number): boolean {

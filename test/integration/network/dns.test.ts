@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as packet from 'dns-packet';
 import { repoRoot, type TestDaemon } from '../../harness/index.js';
-import { pierdPath } from '../../harness/paths.js';
+import { pierdUnderTest } from '../../harness/daemon.js';
 import { SUITE_TIMEOUT, dock, startNetDaemon, tinyDns, type Dock, type TinyDns } from './support.js';
 
 const execFileP = promisify(execFile);
@@ -30,7 +30,7 @@ s.send(p.encode({type:'query',id:4321,flags:p.RECURSION_DESIRED,questions:[{type
 
 /** The flag this pierd takes for the host resolv.conf path, if any (`--resolv-conf`). */
 function resolvConfFlag(): string | undefined {
-  const r = spawnSync(process.execPath, [pierdPath(), '--help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [pierdUnderTest(), '--help'], { encoding: 'utf8' });
   return /--resolv-conf\b/.test(r.stdout ?? '') ? '--resolv-conf' : undefined;
 }
 
