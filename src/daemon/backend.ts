@@ -7,6 +7,7 @@ import type { ImageService } from '../core/images/index.js';
 import type { EventBus } from '../core/events/index.js';
 import type { SystemService } from '../core/system/index.js';
 import type { VolumeService } from '../core/volumes/index.js';
+import type { NetworkService } from '../core/networks/index.js';
 import type { DistributionService } from '../core/distribution/index.js';
 import type { Builder } from '../core/builder/index.js';
 import type { Logger } from '../lib/log.js';
@@ -18,6 +19,8 @@ export interface Backend {
   system: SystemService;
   /** Optional so that test backends without volumes still type-check; pierd always sets it. */
   volumes?: VolumeService;
+  /** Networks; optional so that test backends without them still type-check; pierd always sets it. */
+  networks?: NetworkService;
   /** Registry client (pull, push, login, search); optional for test backends. */
   distribution?: DistributionService;
   /** Dockerfile builds (POST /build); optional for test backends. */

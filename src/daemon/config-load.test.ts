@@ -43,3 +43,55 @@ test('bad input', () => {
   assert.throws(() => loadConfig(['--config-file', f, '-H', 'http://x']), /invalid host/);
   assert.throws(() => loadConfig(['--config-file', f, '--log-level', 'loud']), /unable to parse logging level/);
 });
+
+test('network flags and daemon.json keys (dockerd names; --flag=false booleans)', () => {
+  const empty = path.join(mkdtempSync(path.join(tmpdir(), 'pier-cfg-')), 'daemon.json');
+  writeFileSync(empty, '{}');
+  const none = ['--config-file', empty];
+  const r = loadConfig([
+    ...none,
+    '-b',
+    'hk0',
+    '--bip',
+    '10.226.0.1/24',
+    '--fixed-cidr',
+    '10.226.0.128/25',
+    '--default-address-pool',
+    'base=10.10.0.0/16,size=24',
+    '--iptables=false',
+    '--ip-masq=true',
+    '--icc=false',
+    '--mtu',
+    '1400',
+    '--ip',
+    '127.0.0.1',
+    '--userland-proxy=false',
+  ]);
+  assert.ok('config' in r);
+  assert.deepEqual(r.config.network, {
+    bridge: 'hk0',
+    bip: '10.226.0.1/24',
+    fixedCidr: '10.226.0.128/25',
+    defaultAddressPools: [{ base: '10.10.0.0/16', size: 24 }],
+    ipForward: undefined,
+    iptables: false,
+    ipMasq: true,
+    icc: false,
+    mtu: 1400,
+    defaultBindIp: '127.0.0.1',
+    userlandProxy: false,
+  });
+  assert.throws(() => loadConfig([...none, '--default-address-pool', 'base=x,size=24']), /invalid default-address-pool/);
+  assert.throws(() => loadConfig([...none, '--mtu', 'big']), /invalid mtu/);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'pier-cfg-'));
+  const f = path.join(dir, 'daemon.json');
+  writeFileSync(f, JSON.stringify({ bridge: 'none', 'default-address-pools': [{ base: '10.20.0.0/16', size: 20 }], 'ip-forward': false, mtu: 1450 }));
+  const fr = loadConfig(['--config-file', f]);
+  assert.ok('config' in fr);
+  assert.equal(fr.config.network.bridge, 'none');
+  assert.deepEqual(fr.config.network.defaultAddressPools, [{ base: '10.20.0.0/16', size: 20 }]);
+  assert.equal(fr.config.network.ipForward, false);
+  assert.equal(fr.config.network.mtu, 1450);
+  assert.throws(() => loadConfig(['--config-file', f, '--bridge', 'x']), /specified both as a flag and in the configuration file: bridge/);
+});

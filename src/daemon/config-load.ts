@@ -29,6 +29,17 @@ const flagSpec = {
   'log-driver': { type: 'string' },
   'log-opt': { type: 'string', multiple: true },
   'default-shm-size': { type: 'string' },
+  bridge: { type: 'string', short: 'b' },
+  bip: { type: 'string' },
+  'fixed-cidr': { type: 'string' },
+  'default-address-pool': { type: 'string', multiple: true },
+  'ip-forward': { type: 'boolean' },
+  iptables: { type: 'boolean' },
+  'ip-masq': { type: 'boolean' },
+  icc: { type: 'boolean' },
+  'userland-proxy': { type: 'boolean' },
+  mtu: { type: 'string' },
+  ip: { type: 'string' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -51,7 +62,39 @@ const fileKeyOfFlag: Record<string, string> = {
   'log-driver': 'log-driver',
   'log-opt': 'log-opts',
   'default-shm-size': 'default-shm-size',
+  bridge: 'bridge',
+  bip: 'bip',
+  'fixed-cidr': 'fixed-cidr',
+  'default-address-pool': 'default-address-pools',
+  'ip-forward': 'ip-forward',
+  iptables: 'iptables',
+  'ip-masq': 'ip-masq',
+  icc: 'icc',
+  'userland-proxy': 'userland-proxy',
+  mtu: 'mtu',
+  ip: 'ip',
 };
+
+/**
+ * Go's flag package accepts `--flag=false` for booleans (dockerd users write
+ * `--iptables=false`); node's parseArgs does not. Rewrites `--b=true` to `--b` and takes
+ * `--b=false` out, returning the names set to false.
+ */
+function splitBooleanValues(argv: string[]): { args: string[]; falses: string[] } {
+  const args: string[] = [];
+  const falses: string[] = [];
+  for (const a of argv) {
+    const m = /^--([a-z-]+)=(true|false|1|0)$/i.exec(a);
+    const spec = m ? (flagSpec as Record<string, { type: string }>)[m[1]!] : undefined;
+    if (!m || !spec || spec.type !== 'boolean') {
+      args.push(a);
+      continue;
+    }
+    if (/^(true|1)$/i.test(m[2]!)) args.push(`--${m[1]}`);
+    else falses.push(m[1]!);
+  }
+  return { args, falses };
+}
 
 export const usage = `Usage:	pierd [OPTIONS]
 
@@ -77,6 +120,19 @@ Options:
       --registry-mirror list              Preferred registry mirror
   -s, --storage-driver string             Storage driver to use (overlay2 or vfs)
   -v, --version                           Print version information and quit
+
+Networking:
+  -b, --bridge string                     Attach containers to a network bridge (default "pier0"; "none" disables it)
+      --bip string                        Specify default-bridge IPv4 network (e.g. 172.17.0.1/16)
+      --default-address-pool pool-options Default address pools for node specific local networks (base=CIDR,size=N)
+      --fixed-cidr string                 IPv4 subnet for fixed IPs on the default bridge
+      --icc                               Enable inter-container communication (default true)
+      --ip ip                             Default IP when binding container ports (default 0.0.0.0)
+      --ip-forward                        Enable net.ipv4.ip_forward (default true)
+      --ip-masq                           Enable IP masquerading (default true)
+      --iptables                          Enable addition of firewall rules (nftables) (default true)
+      --mtu int                           Set the containers network MTU (default 1500)
+      --userland-proxy                    Accepted and ignored: pier always holds published ports itself
 `;
 
 export type ParsedCommandLine = { help: true } | { version: true } | { config: DaemonConfig };
@@ -87,12 +143,14 @@ export type ParsedCommandLine = { help: true } | { version: true } | { config: D
  */
 export function loadConfig(argv: string[]): ParsedCommandLine {
   let parsed;
+  const { args, falses } = splitBooleanValues(argv);
   try {
-    parsed = parseArgs({ args: argv, options: flagSpec, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args, options: flagSpec, strict: true, allowPositionals: false });
   } catch (e) {
     throw invalidArgument((e as Error).message.replace(/^Unknown option '(.*?)'.*$/s, 'unknown flag: $1'));
   }
   const flags = parsed.values as Record<string, unknown>;
+  for (const f of falses) flags[f] = false;
   if (flags.help) return { help: true };
   if (flags.version) return { version: true };
 
@@ -137,6 +195,19 @@ export function loadConfig(argv: string[]): ParsedCommandLine {
     storageDriver: storageDriver as DaemonConfig['storageDriver'],
     defaultShmSize: parseShmSize(pick<string | number>('default-shm-size')),
     group: pick<string>('group'),
+    network: {
+      bridge: optString(pick('bridge'), 'bridge'),
+      bip: optString(pick('bip'), 'bip'),
+      fixedCidr: optString(pick('fixed-cidr'), 'fixed-cidr'),
+      defaultAddressPools: parsePools(flags['default-address-pool'] as string[] | undefined, file['default-address-pools']),
+      ipForward: optBool(pick('ip-forward'), 'ip-forward'),
+      iptables: optBool(pick('iptables'), 'iptables'),
+      ipMasq: optBool(pick('ip-masq'), 'ip-masq'),
+      icc: optBool(pick('icc'), 'icc'),
+      mtu: parseMtu(pick<string | number>('mtu')),
+      defaultBindIp: optString(pick('ip'), 'ip'),
+      userlandProxy: optBool(pick('userland-proxy'), 'userland-proxy'),
+    },
   };
   if (!config.pidfile) config.pidfile = `${config.execRoot}/pierd.pid`;
   for (const h of config.hosts) {
@@ -191,4 +262,51 @@ function parseShmSize(v: string | number | undefined): number {
   if (!m) throw invalidArgument(`invalid default-shm-size: ${v}`);
   const mult: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
   return Math.floor(Number(m[1]) * mult[m[2].toLowerCase()]);
+}
+
+function optString(v: unknown, key: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw invalidArgument(`invalid value for ${key}: ${JSON.stringify(v)}`);
+  return v;
+}
+
+function optBool(v: unknown, key: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw invalidArgument(`invalid value for ${key}: ${JSON.stringify(v)}`);
+  return v;
+}
+
+function parseMtu(v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 68 || n > 65535) throw invalidArgument(`invalid mtu: ${v}`);
+  return n;
+}
+
+const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+
+/** `--default-address-pool base=10.10.0.0/16,size=24` (repeatable) or daemon.json `default-address-pools`. */
+function parsePools(flagVals: string[] | undefined, fileVal: unknown): { base: string; size: number }[] | undefined {
+  const check = (p: { base: unknown; size: unknown }, raw: string) => {
+    const size = typeof p.size === 'string' ? Number(p.size) : p.size;
+    if (typeof p.base !== 'string' || !CIDR.test(p.base) || typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 32) {
+      throw invalidArgument(`invalid default-address-pool: ${raw}`);
+    }
+    if (size < Number(p.base.split('/')[1])) throw invalidArgument(`invalid default-address-pool: ${raw}: size is smaller than the base's prefix`);
+    return { base: p.base, size };
+  };
+  if (flagVals && flagVals.length > 0) {
+    return flagVals.map((v) => {
+      const fields: Record<string, string> = {};
+      for (const part of v.split(',')) {
+        const eq = part.indexOf('=');
+        if (eq <= 0) throw invalidArgument(`invalid default-address-pool: ${v}`);
+        fields[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim();
+      }
+      return check({ base: fields.base, size: fields.size }, v);
+    });
+  }
+  if (fileVal === undefined || fileVal === null) return undefined;
+  if (!Array.isArray(fileVal)) throw invalidArgument(`invalid default-address-pools: ${JSON.stringify(fileVal)}`);
+  return fileVal.map((p) => check((p ?? {}) as { base: unknown; size: unknown }, JSON.stringify(p)));
 }

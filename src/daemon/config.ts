@@ -24,4 +24,32 @@ export interface DaemonConfig {
   defaultShmSize: number;
   /** Socket group (chown of the unix socket); default root. */
   group?: string;
+  /** Networking (dockerd's flags/daemon.json keys); unset fields take the network service's defaults. */
+  network: NetworkConfig;
+}
+
+/** dockerd's networking settings. */
+export interface NetworkConfig {
+  /** `--bridge`/`-b` / `bridge`: default bridge device ("none" disables the default bridge). */
+  bridge?: string;
+  /** `--bip` / `bip`: the default bridge's address in CIDR form. */
+  bip?: string;
+  /** `--fixed-cidr` / `fixed-cidr`. */
+  fixedCidr?: string;
+  /** `--default-address-pool` (repeatable `base=…,size=…`) / `default-address-pools`. */
+  defaultAddressPools?: { base: string; size: number }[];
+  /** `--ip-forward` / `ip-forward` (default true). */
+  ipForward?: boolean;
+  /** `--iptables` / `iptables` (default true): pier programs nftables. */
+  iptables?: boolean;
+  /** `--ip-masq` / `ip-masq` (default true). */
+  ipMasq?: boolean;
+  /** `--icc` / `icc` (default true). */
+  icc?: boolean;
+  /** `--mtu` / `mtu`. */
+  mtu?: number;
+  /** `--ip` / `ip`: default host address of published ports. */
+  defaultBindIp?: string;
+  /** `--userland-proxy` / `userland-proxy`: accepted and ignored (pier always holds published ports with its own listener). */
+  userlandProxy?: boolean;
 }

@@ -19,6 +19,7 @@ import { createImageService } from '../core/images/index.js';
 import { createContainerService, type ContainerService } from '../core/containers/index.js';
 import { createSystemService } from '../core/system/index.js';
 import { createVolumeService } from '../core/volumes/index.js';
+import { createNetworkService } from '../core/networks/index.js';
 import { createDistributionService, type DistributionService } from '../core/distribution/index.js';
 import { createBuilder } from '../core/builder/index.js';
 import { readHostFacts } from '../core/system/host-facts.js';
@@ -69,8 +70,28 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
     { events, log: log.child({ subsystem: 'volumes' }), containersUsing: (name: string) => containersRef?.usingVolume?.(name) ?? [] },
     { root: config.dataRoot },
   );
+  const net = config.network;
+  if (net.userlandProxy !== undefined) log.debug('userland-proxy is accepted and ignored: pier holds published ports with its own listeners');
+  const networks = await createNetworkService(
+    { events, log: log.child({ subsystem: 'networks' }) },
+    {
+      root: config.dataRoot,
+      execRoot: config.execRoot,
+      instanceId: daemonId.slice(0, 8),
+      bridge: net.bridge,
+      bip: net.bip,
+      fixedCidr: net.fixedCidr,
+      defaultAddressPools: net.defaultAddressPools,
+      ipForward: net.ipForward,
+      iptables: net.iptables,
+      ipMasq: net.ipMasq,
+      icc: net.icc,
+      mtu: net.mtu,
+      defaultBindIp: net.defaultBindIp,
+    },
+  );
   const containers = await createContainerService(
-    { runtime, images, snapshots, events, volumes, log: log.child({ subsystem: 'containers' }) },
+    { runtime, images, snapshots, events, volumes, networks, log: log.child({ subsystem: 'containers' }) },
     {
       root: config.dataRoot,
       execRoot: config.execRoot,
@@ -122,9 +143,10 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
     },
   );
   return {
-    backend: { containers, images, events, system, volumes, distribution, builder, log },
+    backend: { containers, images, events, system, volumes, networks, distribution, builder, log },
     close: async () => {
       await containers.close();
+      await networks.close();
       volumes.close();
       runtime.close();
       distribution.close();

@@ -85,7 +85,7 @@ export function createSystemService(deps: SystemServiceDeps, opts: SystemService
       Images: images.length,
       Driver: deps.driver,
       DriverStatus: deps.driver === 'overlay2' ? [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']] : [],
-      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['json-file', 'local', 'none'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'macvlan', 'null'], Authorization: null, Log: ['json-file', 'local', 'none'] },
       MemoryLimit: true,
       SwapLimit: true,
       KernelMemoryTCP: false,

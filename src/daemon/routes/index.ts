@@ -17,6 +17,7 @@ import { registerStatsRoutes } from './stats.js';
 import { registerArchiveRoutes } from './archive.js';
 import { registerExecRoutes } from './exec.js';
 import { registerVolumeRoutes } from './volumes.js';
+import { registerNetworkRoutes } from './networks.js';
 import { registerPushRoutes } from './push.js';
 import { registerAuthRoutes } from './auth.js';
 
@@ -31,6 +32,7 @@ export function createRoutes(): Router<Handler> {
   registerImageStreamRoutes(r);
   registerImageRoutes(r);
   registerVolumeRoutes(r);
+  registerNetworkRoutes(r);
   registerEmptyAreaRoutes(r);
   registerExecRoutes(r);
   registerStatsRoutes(r);

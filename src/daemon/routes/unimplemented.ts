@@ -1,6 +1,5 @@
 /**
- * Areas of the Engine API that later issues implement (networks, volumes, exec, build, swarm,
- * plugins, …): known paths answer 501 with a clear message instead of 404 "page not found",
+ * Areas of the Engine API that later issues implement (swarm, plugins, …): known paths answer 501 with a clear message instead of 404 "page not found",
  * so clients report something useful.
  */
 import type { Handler } from '../context.js';
@@ -11,8 +10,6 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
 
 /** Path patterns (with their area's name) that are not implemented yet. */
 const AREAS: [string, string][] = [
-  ['/networks', 'networks'],
-  ['/networks/{rest*}', 'networks'],
   ['/containers/{id}/attach/ws', 'websocket attach'],
   ['/distribution/{rest*}', 'distribution'],
   ['/session', 'sessions'],
