@@ -131,14 +131,55 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
     return data;
   };
 
+  const parsedFiles: ParsedFile[] = [];
   let model: Record<string, unknown> = {};
   for (const [i, file] of files.entries()) {
     const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : await readText(file);
     const { parsed, data } = await prepare(file, text);
+    parsedFiles.push(parsed);
     const resolved = await resolveExtends(data, file === '-' ? path.join(workingDir, '-') : file, loadOther);
     model = i === 0 ? resolved : mergeFiles(model, resolved, { reset: parsed.resetPaths, override: parsed.overridePaths });
   }
 
+  try {
+    return finish(opts, model, files, workingDir, environment, lookup, warn);
+  } catch (e) {
+    throw locate(e, parsedFiles);
+  }
+}
+
+/** Adds the file and line of the key an error names (the last file that has it). */
+function locate(e: unknown, parsed: ParsedFile[]): unknown {
+  if (!(e instanceof ComposeError) || !e.where.path || e.where.line !== undefined) return e;
+  const segs = e.where.path.split('.');
+  for (const f of [...parsed].reverse()) {
+    if (!hasPath(f.data, segs)) continue;
+    const pos = f.positionOf(segs);
+    if (!pos) continue;
+    const err = new ComposeError(`${e.message} (${f.file} line ${pos.line})`, { ...e.where, file: f.file, line: pos.line, column: pos.column });
+    return err;
+  }
+  return e;
+}
+
+function hasPath(data: unknown, segs: string[]): boolean {
+  let cur = data;
+  for (const s of segs) {
+    if (cur === null || typeof cur !== 'object' || !(s in (cur as object))) return false;
+    cur = (cur as Record<string, unknown>)[s];
+  }
+  return true;
+}
+
+function finish(
+  opts: LoaderOptions,
+  model: Record<string, unknown>,
+  files: string[],
+  workingDir: string,
+  environment: Record<string, string>,
+  lookup: (n: string) => string | undefined,
+  warn: (m: string) => void,
+): Project {
   const nameFromFile = typeof model.name === 'string' && model.name !== '' ? model.name : undefined;
   let name: string;
   if (opts.projectName) name = checkProjectName(opts.projectName);

@@ -6,7 +6,8 @@ import type { Project } from '../model.js';
 import { ComposeError } from '../model.js';
 import { serviceDependencies } from './graph.js';
 
-const invalid = (msg: string, svc: string) => new ComposeError(`${msg}: invalid compose project`, { path: `services.${svc}` });
+const invalid = (msg: string, svc: string, key?: string) =>
+  new ComposeError(`${msg}: invalid compose project`, { path: key ? `services.${svc}.${key}` : `services.${svc}` });
 
 /**
  * Validates references in place: a `depends_on` entry with `required: false` on a missing
@@ -23,18 +24,18 @@ export function checkReferences(project: Project, warn: (m: string) => void): vo
         delete s.depends_on[dep];
         continue;
       }
-      throw invalid(`service "${name}" depends on undefined service "${dep}"`, name);
+      throw invalid(`service "${name}" depends on undefined service "${dep}"`, name, 'depends_on');
     }
     for (const dep of serviceDependencies(s)) {
       if (!project.services[dep] && !(dep in s.depends_on)) throw invalid(`service "${name}" depends on undefined service "${dep}"`, name);
     }
     for (const net of Object.keys(s.networks)) {
-      if (!project.networks[net]) throw invalid(`service "${name}" refers to undefined network ${net}`, name);
+      if (!project.networks[net]) throw invalid(`service "${name}" refers to undefined network ${net}`, name, 'networks');
     }
     for (const v of s.volumes) {
-      if (v.type === 'volume' && v.source !== undefined && !project.volumes[v.source]) throw invalid(`service "${name}" refers to undefined volume ${v.source}`, name);
+      if (v.type === 'volume' && v.source !== undefined && !project.volumes[v.source]) throw invalid(`service "${name}" refers to undefined volume ${v.source}`, name, 'volumes');
     }
-    for (const r of s.secrets ?? []) if (!project.secrets[r.source]) throw invalid(`service "${name}" refers to undefined secret ${r.source}`, name);
-    for (const r of s.configs ?? []) if (!project.configs[r.source]) throw invalid(`service "${name}" refers to undefined config ${r.source}`, name);
+    for (const r of s.secrets ?? []) if (!project.secrets[r.source]) throw invalid(`service "${name}" refers to undefined secret ${r.source}`, name, 'secrets');
+    for (const r of s.configs ?? []) if (!project.configs[r.source]) throw invalid(`service "${name}" refers to undefined config ${r.source}`, name, 'configs');
   }
 }

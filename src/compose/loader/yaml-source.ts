@@ -104,8 +104,8 @@ function offsetOf(doc: Document, path: KeyPath): number | undefined {
       if (!pair) return off;
       off = (pair.key as Node | null)?.range?.[0] ?? off;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
+    } else if (isSeq(node) && /^\d+$/.test(String(seg))) {
+      const item = node.items[Number(seg)] as Node | undefined;
       if (!item) return off;
       off = item.range?.[0] ?? off;
       node = item;
