@@ -3,7 +3,7 @@
  * 28 sends it (same keys, same order, same defaults), plus the query (name, platform) and the
  * client-side choices (pull policy, cidfile).
  */
-import type { ContainerCreateRequest, EndpointSettings, HealthConfig, HostConfig } from '../../../api/types.js';
+import type { ContainerCreateRequest, HealthConfig, HostConfig } from '../../../api/types.js';
 import type { ParsedOpts } from '../../spec.js';
 import { CliError, UsageError } from '../../errors.js';
 import { parseDurationNs } from '../../../lib/units.js';
@@ -11,6 +11,8 @@ import { list, str } from '../common.js';
 import {
   expandEnvFlag, kvToMap, normalizeCap, parseBytesFlag, parseCpus, parseDevice, parseDeviceRate, parseGpus, parseKVFile, parseMount, parsePorts, parseRestart, parseUlimit, sorted,
 } from './create-parsers.js';
+import { networkConfig } from './create-network.js';
+import { parseExpose } from './create-ports.js';
 
 /** What the builder needs besides the flags. */
 export interface BodyInput {
@@ -95,15 +97,6 @@ function securityOpts(o: ParsedOpts, readFile: (p: string) => string): string[] 
   return out.length ? out : null;
 }
 
-function endpoints(network: string, aliases: string[], ipam: EndpointSettings['IPAMConfig']): Record<string, EndpointSettings> {
-  if (network === 'none' || network === 'host' || network.startsWith('container:')) return {};
-  const ep: EndpointSettings & Record<string, unknown> = {
-    IPAMConfig: ipam, Links: null, Aliases: aliases.length ? aliases : null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '',
-    EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
-  };
-  return { [network]: ep };
-}
-
 function attachFlags(o: ParsedOpts, detach: boolean): { stdin: boolean; stdout: boolean; stderr: boolean } {
   const a = list(o.attach).map((x) => x.toLowerCase());
   for (const x of a) if (!['stdin', 'stdout', 'stderr'].includes(x)) throw new UsageError(`invalid argument "${x}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
@@ -139,12 +132,12 @@ export function buildCreatePlan(inp: BodyInput): CreatePlan {
   const env = [...list(o['env-file']).flatMap((f) => parseKVFile(readOrFail(f), lookupEnv, f)), ...list(o.env).map((e) => expandEnvFlag(e, lookupEnv))];
   const labels = sorted({ ...kvToMap(list(o['label-file']).flatMap((f) => parseKVFile(readOrFail(f), lookupEnv, f))), ...kvToMap(list(o.label)) });
   const { exposed, bindings } = parsePorts(list(o.publish));
-  for (const e of list(o.expose)) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
+  for (const e of parseExpose(list(o.expose))) exposed[e] = {};
   const att = attachFlags(o, inp.detach);
   const tty = o.tty === true;
   const interactive = o.interactive === true;
   const entrypoint = str(o.entrypoint);
-  const network = str(o.network) ?? str(o.net) ?? 'default';
+  const net = networkConfig(o);
   const pull = (str(o.pull) ?? 'missing') as CreatePlan['pull'];
   if (!['missing', 'never', 'always'].includes(pull)) throw new UsageError(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`);
   const restart = parseRestart(str(o.restart));
@@ -178,7 +171,7 @@ export function buildCreatePlan(inp: BodyInput): CreatePlan {
     Binds: binds.length ? binds : null,
     ContainerIDFile: str(o.cidfile) ?? '',
     LogConfig: { Type: str(o['log-driver']) ?? '', Config: logOpts },
-    NetworkMode: network,
+    NetworkMode: net.mode,
     PortBindings: bindings,
     RestartPolicy: restart,
     AutoRemove: o.rm === true,
@@ -271,14 +264,10 @@ export function buildCreatePlan(inp: BodyInput): CreatePlan {
     OnBuild: null,
     Labels: labels,
   });
-  if (str(o['mac-address'])) body.MacAddress = str(o['mac-address']);
   if (str(o['stop-signal'])) body.StopSignal = str(o['stop-signal']);
   if (stopTimeout !== undefined) body.StopTimeout = stopTimeout;
   body.HostConfig = hostConfig;
-  const ipam: NonNullable<EndpointSettings['IPAMConfig']> = {};
-  if (str(o.ip)) ipam.IPv4Address = str(o.ip);
-  if (str(o.ip6)) ipam.IPv6Address = str(o.ip6);
-  if (list(o['link-local-ip']).length) ipam.LinkLocalIPs = list(o['link-local-ip']);
-  body.NetworkingConfig = { EndpointsConfig: endpoints(network, list(o['network-alias']), Object.keys(ipam).length ? ipam : null) };
+  // API 1.44+: the MAC address travels in the first network's endpoint (no Config.MacAddress).
+  body.NetworkingConfig = { EndpointsConfig: net.endpoints };
   return { body, name: str(o.name), platform: str(o.platform), pull, cidfile: str(o.cidfile), quiet: o.quiet === true };
 }

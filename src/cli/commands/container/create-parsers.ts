@@ -3,9 +3,11 @@
  * ports, ulimits, restart policies, devices, mounts, capabilities, cpus and sizes.
  * Every parser throws UsageError (or Error with docker's text) for bad input.
  */
-import type { DeviceMapping, MountSpec, PortBinding, RestartPolicy, Ulimit } from '../../../api/types.js';
+import type { DeviceMapping, MountSpec, RestartPolicy, Ulimit } from '../../../api/types.js';
 import { parseRAMInBytes } from '../../../lib/units.js';
 import { UsageError } from '../../errors.js';
+
+export { parsePorts } from './create-ports.js';
 
 /**
  * Reads a docker env/label file: `KEY=value` lines; `#` comments and blank lines skipped; a bare
@@ -53,63 +55,6 @@ export function kvToMap(list: string[]): Record<string, string> {
 /** A copy of `o` with keys sorted (Go marshals maps sorted). */
 export function sorted<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function portRange(s: string): [number, number] {
-  const [a, b] = s.split('-');
-  const lo = Number(a);
-  const hi = b === undefined ? lo : Number(b);
-  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > 65535 || hi < lo) throw new Error(`invalid containerPort: ${s}`);
-  return [lo, hi];
-}
-
-/**
- * Parses `-p` specs ("8080:80", "127.0.0.1:53:53/udp", "80", "ip::80", ranges) into exposed ports
- * and bindings. Throws UsageError with docker's text for bad specs.
- */
-export function parsePorts(specs: string[]): { exposed: Record<string, object>; bindings: Record<string, PortBinding[]> } {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, PortBinding[]> = {};
-  for (const spec of specs) {
-    let rest = spec;
-    let proto = 'tcp';
-    const slash = rest.lastIndexOf('/');
-    if (slash >= 0) {
-      proto = rest.slice(slash + 1).toLowerCase();
-      rest = rest.slice(0, slash);
-    }
-    let ip = '';
-    let host = '';
-    let cport = rest;
-    const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-    if (v6) {
-      ip = v6[1]!;
-      const [h, c] = v6[2]!.split(':');
-      host = h ?? '';
-      cport = c ?? '';
-    } else {
-      const parts = rest.split(':');
-      if (parts.length === 2) [host, cport] = parts as [string, string];
-      else if (parts.length === 3) [ip, host, cport] = parts as [string, string, string];
-      else if (parts.length > 3) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid proxy address: ${spec}`);
-    }
-    if (!cport) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: no port specified: ${spec}<empty>`);
-    let lo: number, hi: number;
-    try {
-      [lo, hi] = portRange(cport);
-    } catch (e) {
-      throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: ${(e as Error).message}`);
-    }
-    const [hlo, hhi] = host ? portRange(host) : [0, 0];
-    if (host && hhi - hlo !== hi - lo && hhi !== hlo) throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: invalid ranges specified for container and host Ports: ${cport} and ${host}`);
-    for (let p = lo; p <= hi; p++) {
-      const key = `${p}/${proto}`;
-      exposed[key] = {};
-      const hp = !host ? '' : hhi !== hlo && hhi - hlo === hi - lo ? String(hlo + (p - lo)) : host;
-      (bindings[key] ??= []).push({ HostIp: ip, HostPort: hp });
-    }
-  }
-  return { exposed: sorted(exposed), bindings: sorted(bindings) };
 }
 
 /** `name=soft[:hard]` → Ulimit (docker's field order Name, Hard, Soft). Throws UsageError. */
