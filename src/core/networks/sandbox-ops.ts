@@ -15,6 +15,9 @@ import { formatIPv4, macForIp, parseCidr, parseIPv4 } from './ipam.js';
 import { planPorts, portMapOf } from './ports-plan.js';
 import { poolOf, type NetworkRecord } from './records.js';
 
+/** How long the kernel gets to delete the veth of a dead container's namespace before we do. */
+const VETH_GRACE_MS = 2000;
+
 const HOST_MSG = 'container cannot be disconnected from host network or connected to host network';
 
 /** True for user-defined networks (embedded DNS, aliases, static addresses). */
@@ -118,11 +121,13 @@ export function createSandboxOps(ctx: NetContext) {
     ctx.names.setUpstreams(sb.containerId, undefined);
     await ctx.ports.release(ownerOf(sb));
     if (sb.activated) {
-      for (const ep of sb.endpoints) {
-        // the veth normally vanished with the container's namespace: only a leftover costs a spawn
-        if (ep.hostIfname && (await access(`/sys/class/net/${ep.hostIfname}`).then(() => true, () => false))) {
-          await ctx.kernel.deleteLink(ep.hostIfname);
-        }
+      const veths = sb.endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []));
+      if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
+        for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
+      } else {
+        // The process is gone: the kernel deletes the pair with the namespace (asynchronously,
+        // so it may still be listed now). Check later instead of spawning on this path.
+        for (const v of veths) later(v);
       }
       await ctx.files.remove(sb.containerId);
       if (sb.ports.length) await ctx.applyFirewall().catch((e: Error) => ctx.log.warn('firewall apply failed on release', { err: e.message }));
@@ -142,6 +147,21 @@ export function createSandboxOps(ctx: NetContext) {
     } else {
       await ctx.kernel.addMacvlan({ pid, parent: rec.options.parent!, mode: rec.options.macvlan_mode || 'bridge', ifname: ep.ifname, mac: ep.mac, cidr, ...(gateway ? { gateway } : {}), mtu });
     }
+  }
+
+  /** Host veths whose deletion by the kernel is awaited: name → timer. */
+  const pendingVeths = new Map<string, NodeJS.Timeout>();
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  async function sweep(v: string): Promise<void> {
+    clearTimeout(pendingVeths.get(v));
+    pendingVeths.delete(v);
+    if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
+  }
+  function later(v: string): void {
+    if (pendingVeths.has(v)) return;
+    const t = setTimeout(() => void sweep(v).catch(() => undefined), VETH_GRACE_MS);
+    t.unref();
+    pendingVeths.set(v, t);
   }
 
   const routeCandidate = (ep: EndpointState) => !ctx.records.get(ep.networkId)?.internal;
@@ -308,6 +328,11 @@ export function createSandboxOps(ctx: NetContext) {
           ctx.log.warn('published ports of a running container could not be re-bound', { container: sb.containerId, err: (e as Error).message });
         }
       }
+    },
+
+    /** Deletes the host veths still awaiting the kernel's cleanup now (daemon shutdown). Never throws. */
+    async flush(): Promise<void> {
+      for (const v of [...pendingVeths.keys()]) await sweep(v).catch(() => undefined);
     },
 
     /** Deletes what a sandbox of a container that is gone left on the host. Never throws. */

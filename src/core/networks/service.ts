@@ -363,6 +363,7 @@ export async function createNetworkService(deps: NetworkServiceDeps, opts: Netwo
     },
 
     async close() {
+      await ops.flush();
       await dns.close().catch(() => undefined);
       await ports.close().catch(() => undefined);
       const active = [...ctx.sandboxes.values()].some((sb) => sb.activated && sb.endpoints.length);
