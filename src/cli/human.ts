@@ -29,18 +29,55 @@ export function goQuote(s: string): string {
   return JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, (_, h: string) => `\\x${h}`);
 }
 
-/** The PORTS column: "0.0.0.0:8080->80/tcp, 53/udp" (ports with a public side first by order). */
+/** Go's net.JoinHostPort: brackets around an IPv6 host. */
+function joinHostPort(host: string, port: string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Docker's port order: private port, then host IP, then public port, then protocol. */
+function comparePorts(a: Port, b: Port): number {
+  const ipA = a.IP ?? '';
+  const ipB = b.IP ?? '';
+  if (a.PrivatePort !== b.PrivatePort) return a.PrivatePort - b.PrivatePort;
+  if (ipA !== ipB) return ipA < ipB ? -1 : 1;
+  if ((a.PublicPort ?? 0) !== (b.PublicPort ?? 0)) return (a.PublicPort ?? 0) - (b.PublicPort ?? 0);
+  return a.Type < b.Type ? -1 : a.Type > b.Type ? 1 : 0;
+}
+
+/**
+ * The PORTS column as docker's DisplayablePorts prints it: ports published on the same number
+ * (and unpublished ports) collapse into ranges per host IP and protocol
+ * ("0.0.0.0:8000-8002->8000-8002/tcp", "80-81/tcp"), listed first in order of appearance; other
+ * mappings follow one by one ("0.0.0.0:8080->80/tcp", "[::]:8080->80/tcp"). Nothing is deduplicated.
+ */
 export function displayPorts(ports: Port[] | null | undefined): string {
   if (!ports?.length) return '';
-  const sorted = [...ports].sort((a, b) => a.PrivatePort - b.PrivatePort || a.Type.localeCompare(b.Type) || (a.IP ?? '').localeCompare(b.IP ?? ''));
-  const out: string[] = [];
+  const sorted = [...ports].sort(comparePorts);
+  const groups = new Map<string, { ip: string; type: string; first: number; last: number }>();
+  const result: string[] = [];
+  const mappings: string[] = [];
+  const form = (g: { ip: string; type: string; first: number; last: number }): string => {
+    const range = g.first === g.last ? String(g.first) : `${g.first}-${g.last}`;
+    return `${g.ip ? `${joinHostPort(g.ip, range)}->${range}` : range}/${g.type}`;
+  };
   for (const p of sorted) {
-    if (p.PublicPort) {
-      const ip = p.IP?.includes(':') ? `[${p.IP}]` : (p.IP ?? '');
-      out.push(`${ip === '[::]' ? '::' : ip}:${p.PublicPort}->${p.PrivatePort}/${p.Type}`);
-    } else out.push(`${p.PrivatePort}/${p.Type}`);
+    const ip = p.IP ?? '';
+    if (ip !== '' && (p.PublicPort ?? 0) !== p.PrivatePort) {
+      mappings.push(`${joinHostPort(ip, String(p.PublicPort ?? 0))}->${p.PrivatePort}/${p.Type}`);
+      continue;
+    }
+    const key = ip ? `${ip}/${p.Type}` : p.Type;
+    const g = groups.get(key);
+    if (g && p.PrivatePort === g.last + 1) {
+      g.last = p.PrivatePort;
+      continue;
+    }
+    if (g) result.push(form(g));
+    // A Map keeps the key's first insertion position, as docker's key list does.
+    groups.set(key, { ip, type: p.Type, first: p.PrivatePort, last: p.PrivatePort });
   }
-  return [...new Set(out)].join(', ');
+  for (const g of groups.values()) result.push(form(g));
+  return [...result, ...mappings].join(', ');
 }
 
 /**
