@@ -23,6 +23,7 @@ import { nowNano } from './time.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './spec/index.js';
 import { discardMounts, planMounts, resolveMounts, type MountRecord } from './mounts.js';
 import { resolveNetworking } from './network-mode.js';
+import { withoutDefaultKey } from './network-attach.js';
 
 /** Splits the request into its Config part (everything but HostConfig/NetworkingConfig). */
 export function configPart(req: ContainerCreateRequest): ContainerConfig {
@@ -131,7 +132,7 @@ export async function create(
       args: cmd.args,
       config,
       hostConfig,
-      endpoints: { ...(req.NetworkingConfig?.EndpointsConfig ?? {}) },
+      endpoints: withoutDefaultKey(req.NetworkingConfig?.EndpointsConfig),
       imageId: image.id,
       imageTopLayer: image.topLayer,
       state: {

@@ -36,13 +36,23 @@ export function networkRequest(rec: ContainerRecord): ContainerNetworkRequest {
     hostname: rec.config.Hostname ?? '',
     domainname: rec.config.Domainname || undefined,
     networkMode: hc.NetworkMode || 'default',
-    endpoints: { ...rec.endpoints },
+    endpoints: withoutDefaultKey(rec.endpoints),
     links: [...(hc.Links ?? [])],
     portBindings: { ...(hc.PortBindings ?? {}) },
     publishAll: !!hc.PublishAllPorts,
     exposedPorts: Object.keys(rec.config.ExposedPorts ?? {}),
     macAddress: rec.config.MacAddress || undefined,
   };
+}
+
+/** Endpoint settings with the `default` key (what the docker CLI sends for the default mode) renamed `bridge`. */
+export function withoutDefaultKey<T>(endpoints: Record<string, T> | null | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(endpoints ?? {})) {
+    if (k === 'default') out.bridge ??= v;
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** 64 random hex digits (a sandbox id). */

@@ -5,7 +5,7 @@
  * only on user-defined networks) and legacy `--link`s (the linked container must exist).
  */
 import type { ContainerConfig, EndpointSettings, HostConfig } from '../../api/types.js';
-import { invalidArgument, isKind, notFound } from '../../lib/errors.js';
+import { invalidArgument, isKind } from '../../lib/errors.js';
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 
@@ -89,8 +89,8 @@ export interface NetworkingDecision {
 /**
  * Validates and normalises the networking part of a create request. `reqConfig` is the
  * request's own Config (before the image merge, as moby checks it), `selfName` the stored name
- * ("/x"). Throws InvalidArgument (conflicts, endpoint settings, links), NotFound (network or
- * `container:` target).
+ * ("/x"). Throws InvalidArgument (conflicts, endpoint settings, links). Unknown networks and
+ * `container:` targets are left for the start to refuse (as Docker).
  */
 export function resolveNetworking(
   ctx: Ctx,
@@ -112,26 +112,25 @@ export function resolveNetworking(
     if (Object.keys(hc.PortBindings ?? {}).length > 0 || hc.PublishAllPorts) throw invalidArgument(NET_ERRORS.publish);
     if (Object.keys(reqConfig.ExposedPorts ?? {}).length > 0) throw invalidArgument(NET_ERRORS.expose);
     if (!ref) throw invalidArgument(`invalid container format container:<name|id>`);
-    mode = `container:${ctx.find(ref).id}`;
+    // Docker stores the target's full id when it exists; a missing one fails at start (404).
+    const target = ctx.byId.get(ref) ?? ctx.byId.get(ctx.byName.get('/' + ref.replace(/^\//, '')) ?? '') ?? tryFind(ctx, ref);
+    if (target) mode = `container:${target.id}`;
   } else if (mode === 'host') {
     if (links.length > 0) throw invalidArgument(NET_ERRORS.hostAndLinks);
     if (Object.keys(hc.PortBindings ?? {}).some((k) => (hc.PortBindings![k] ?? []).length > 0)) warnings.push(HOST_PORTS_WARNING);
-  } else if (!PREDEFINED.has(mode)) {
-    if (!ctx.deps.networks) throw notFound(`network ${mode} not found`);
-    ctx.deps.networks.resolve(mode);
   }
-  for (const [key, ep] of Object.entries(endpoints ?? {})) {
-    if (!PREDEFINED.has(key) && ctx.deps.networks) {
-      try {
-        ctx.deps.networks.resolve(key);
-      } catch (e) {
-        if (isKind(e, 'NotFound')) throw notFound(`network ${key} not found`);
-        throw e;
-      }
-    }
-    validateEndpoint(ctx, key === 'default' ? 'bridge' : key, ep);
-  }
+  // An unknown network is not an error here: Docker creates the container and its start
+  // fails with 404 `network X not found` (a 404 on create would make the CLI pull the image).
+  for (const [key, ep] of Object.entries(endpoints ?? {})) validateEndpoint(ctx, key === 'default' ? 'bridge' : key, ep);
   return { networkMode: mode, links: hc.Links ? normaliseLinks(ctx, links, selfName) : null, warnings };
+}
+
+function tryFind(ctx: Ctx, ref: string): ContainerRecord | undefined {
+  try {
+    return ctx.find(ref);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

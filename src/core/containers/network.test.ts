@@ -61,7 +61,9 @@ test('create: network modes, Docker validation messages, links', async () => {
   networks.addNetwork('mynet');
   const t = await makeService({ networks });
   try {
-    await assert.rejects(t.svc.create('aa', { Image: 'busybox', HostConfig: { NetworkMode: 'nosuch' } }), kindOf('NotFound', 'network nosuch not found'));
+    const bad = await t.svc.create('bad', { Image: 'busybox', HostConfig: { NetworkMode: 'nosuch' } });
+    await assert.rejects(t.svc.start(bad.Id), kindOf('NotFound', 'network nosuch not found'));
+    assert.deepEqual(Object.keys((await t.svc.inspect(bad.Id)).NetworkSettings.Networks), ['nosuch']);
     await assert.rejects(
       t.svc.create('aa', { Image: 'busybox', NetworkingConfig: { EndpointsConfig: { default: { IPAMConfig: { IPv4Address: '10.99.0.9' } } } } }),
       kindOf('InvalidArgument', 'invalid endpoint settings:\nuser specified IP address is supported on user defined networks only'),
@@ -71,7 +73,9 @@ test('create: network modes, Docker validation messages, links', async () => {
       kindOf('InvalidArgument', /network-scoped alias is supported only for containers in user defined networks/),
     );
     await assert.rejects(t.svc.create('aa', { Image: 'busybox', HostConfig: { Links: ['nosuch:x'] } }), kindOf('InvalidArgument', 'could not get container for nosuch: No such container: nosuch'));
-    await assert.rejects(t.svc.create('aa', { Image: 'busybox', HostConfig: { NetworkMode: 'container:nosuch' } }), kindOf('NotFound', 'No such container: nosuch'));
+    const badc = await t.svc.create('badc', { Image: 'busybox', HostConfig: { NetworkMode: 'container:nosuch' } });
+    assert.equal((await t.svc.inspect(badc.Id)).HostConfig.NetworkMode, 'container:nosuch');
+    await assert.rejects(t.svc.start(badc.Id), kindOf('NotFound', 'No such container: nosuch'));
     const { Id: webId } = await t.svc.create('web', { Image: 'busybox', ExposedPorts: { '80/tcp': {} }, Env: ['SECRET=1'] });
     await assert.rejects(
       t.svc.create('aa', { Image: 'busybox', Hostname: 'hh', HostConfig: { NetworkMode: 'container:web' } }),
