@@ -159,6 +159,6 @@ describe('network: default bridge and network modes (pierd, docker CLI)', { conc
   test('--ip and --network-alias are refused on the default bridge', async (t) => {
     if (skip) return t.skip();
     assert.match(await k.fails(['run', '--rm', '--ip', `${base}.0.50`, 'busybox', 'true']), /user specified IP address is supported on user defined networks only/);
-    assert.match(await k.fails(['run', '--rm', '--network-alias', 'x', 'busybox', 'true']), /network-scoped alias is supported only for containers in user defined networks/);
+    assert.match(await k.fails(['run', '--rm', '--network-alias', 'x', 'busybox', 'true']), /network-scoped alias is supported only for containers in user defined networks|network-scoped aliases are only supported for user-defined networks/);
   });
 });

@@ -40,10 +40,12 @@ export async function startNetDaemon(t: Skippable, name: string, opts: DaemonOpt
 
 /** The daemon log lines about networking (for assertion messages). Never throws. */
 export function netLog(d: TestDaemon, lines = 30): string {
-  return d.logs().split('\n').filter((l) => /net|nft|veth|bridge|dns|port|endpoint|ip |error|warn/i.test(l)).slice(-lines).join('\n');
+  return d.logs().split('\n')
+    .filter((l) => /"subsystem":"networks"|"level":"(warn|error)"|network|endpoint/i.test(l) && !l.includes('starting conmon'))
+    .slice(-lines).join('\n');
 }
 
-/** docker CLI helpers bound to one daemon. */
+/** docker CLI helpers bound to one daemon (`run`/`create` always get `--pull never`). */
 export interface Dock {
   run(args: string[], timeoutMs?: number): Promise<CliResult>;
   /** Runs and asserts exit 0; returns stdout. */
@@ -62,7 +64,9 @@ export interface Dock {
 
 /** Builds the {@link Dock} helpers for `d`. Never throws. */
 export function dock(d: TestDaemon): Dock {
-  const run = (args: string[], timeoutMs = 60_000) => runDocker(d, args, { timeoutMs });
+  // A 404 from create makes the CLI pull the image: never, nothing may leave the machine.
+  const noPull = (args: string[]) => ((args[0] === 'run' || args[0] === 'create') && !args.includes('--pull') ? [args[0], '--pull', 'never', ...args.slice(1)] : args);
+  const run = (args: string[], timeoutMs = 60_000) => runDocker(d, noPull(args), { timeoutMs });
   const self: Dock = {
     run,
     async ok(args, timeoutMs) {
