@@ -49,8 +49,9 @@ export function withNamedServices(project: Project, names: string[]): Project {
   return { ...project, services };
 }
 
-/** Containers of services no longer in the model. Never throws. */
+/** Containers of services no longer in the model (none for a file-less, name-only project). Never throws. */
 export function orphansOf(project: Project, existing: ObservedContainer[]): ObservedContainer[] {
+  if (!project.configFiles.length) return [];
   return existing.filter((c) => !project.services[c.service] && !project.disabledServices[c.service]);
 }
 
