@@ -110,7 +110,7 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
   const prepare = async (file: string, text: string): Promise<{ parsed: ParsedFile; data: Record<string, unknown> }> => {
     const parsed = parseComposeYaml(text, file);
     const data = interpolateTree(parsed.data, { lookup, onUnset, noInterpolate: opts.noInterpolate, positionOf: parsed.positionOf, file }) as Record<string, unknown>;
-    const violation = validateCompose(data);
+    const violation = opts.noInterpolate ? undefined : validateCompose(data);
     if (violation) {
       const pos = parsed.positionOf(violation.path);
       throw new ComposeError(`validating ${file}: ${violation.message}${pos ? ` (line ${pos.line})` : ''}`, {

