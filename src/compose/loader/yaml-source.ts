@@ -49,7 +49,7 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
     const pos = lc.linePos(err.pos[0]);
     let msg = GO_YAML[err.code] ?? err.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase());
     if (err.code === 'DUPLICATE_KEY') {
-      const dup = duplicateKey(doc, lc, err.pos[0]);
+      const dup = duplicateKey(doc, lc);
       msg = dup ? `mapping key ${JSON.stringify(dup.key)} already defined at line ${dup.first}` : 'mapping key already defined';
     }
     throw new ComposeError(`parsing ${file}: yaml: line ${pos.line}: ${msg} (column ${pos.col})`, {
@@ -90,8 +90,10 @@ function resolve(doc: Document, n: unknown): unknown {
   return isAlias(n) ? (n as Alias).resolve(doc) : n;
 }
 
+/** A key's text; merge keys (`<<`, a symbol in yaml@2) read as "<<". */
 function keyString(k: unknown): string | undefined {
-  return isScalar(k) ? String(k.value) : undefined;
+  if (!isScalar(k)) return undefined;
+  return typeof k.value === 'symbol' ? (k as { source?: string }).source ?? '<<' : String(k.value);
 }
 
 function offsetOf(doc: Document, path: KeyPath): number | undefined {
@@ -147,7 +149,7 @@ function collectTags(doc: Document, node: Node | null, path: KeyPath, reset: Set
   }
 }
 
-function duplicateKey(doc: Document, lc: LineCounter, at: number): { key: string; first: number } | undefined {
+function duplicateKey(doc: Document, lc: LineCounter): { key: string; first: number } | undefined {
   let found: { key: string; first: number } | undefined;
   const visit = (n: unknown): void => {
     if (found) return;
@@ -155,38 +157,16 @@ function duplicateKey(doc: Document, lc: LineCounter, at: number): { key: string
       const seen = new Map<string, number>();
       for (const p of n.items) {
         const k = keyString(p.key);
-        const off = (p.key as Node | null)?.range?.[0];
-        if (k !== undefined && off !== undefined) {
-          if (seen.has(k) && off <= at + 1 && off >= at - 1 - k.length) {
-            found = { key: k, first: lc.linePos(seen.get(k)!).line };
-            return;
-          }
-          if (!seen.has(k)) seen.set(k, off);
+        const off = (p.key as Node | null)?.range?.[0] ?? 0;
+        if (k !== undefined && k !== '<<' && seen.has(k)) {
+          found = { key: k, first: lc.linePos(seen.get(k)!).line };
+          return;
         }
+        if (k !== undefined) seen.set(k, off);
         visit(p.value);
       }
     } else if (isSeq(n)) n.items.forEach(visit);
   };
   visit(doc.contents);
-  if (!found) {
-    // fall back: the first duplicate anywhere
-    const any = (n: unknown): void => {
-      if (found) return;
-      if (isMap(n)) {
-        const seen = new Map<string, number>();
-        for (const p of n.items) {
-          const k = keyString(p.key);
-          const off = (p.key as Node | null)?.range?.[0] ?? 0;
-          if (k !== undefined && seen.has(k)) {
-            found = { key: k, first: lc.linePos(seen.get(k)!).line };
-            return;
-          }
-          if (k !== undefined) seen.set(k, off);
-          any(p.value);
-        }
-      } else if (isSeq(n)) n.items.forEach(any);
-    };
-    any(doc.contents);
-  }
   return found;
 }
