@@ -167,6 +167,7 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const host = batchWord('veth name', o.hostIfname);
       const ifname = batchWord('interface name', o.ifname);
       const mtu = Math.trunc(o.mtu);
+      const t0 = performance.now();
       const err = await batch([
         `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net`,
         `link set ${host} master ${batchWord('bridge name', o.bridge)} up`,
@@ -175,11 +176,13 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
         await deleteLink(host);
         throw internal(`failed to add the host (${host}) <=> sandbox (${ifname}) pair interfaces: ${err}`);
       }
+      const t1 = performance.now();
       const inner = await batch(insideLines(ifname, o.cidr, o.gateway), o.pid).catch((e: Error) => e.message);
       if (inner) {
         await deleteLink(host);
         throw internal(`failed to configure ${ifname} in the network namespace of ${o.pid}: ${inner}`);
       }
+      log.debug('veth added', { host, pid: o.pid, hostMs: Math.round(t1 - t0), insideMs: Math.round(performance.now() - t1) });
     },
 
     async addMacvlan(o) {
