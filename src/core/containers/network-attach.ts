@@ -42,6 +42,7 @@ export function networkRequest(rec: ContainerRecord): ContainerNetworkRequest {
     publishAll: !!hc.PublishAllPorts,
     exposedPorts: Object.keys(rec.config.ExposedPorts ?? {}),
     macAddress: rec.config.MacAddress || undefined,
+    dns: hc.Dns && hc.Dns.length > 0 ? [...hc.Dns] : undefined,
   };
 }
 
