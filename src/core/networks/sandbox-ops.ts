@@ -15,8 +15,11 @@ import { formatIPv4, macForIp, parseCidr, parseIPv4 } from './ipam.js';
 import { planPorts, portMapOf } from './ports-plan.js';
 import { poolOf, type NetworkRecord } from './records.js';
 
-/** How long the kernel gets to delete the veth of a dead container's namespace before we do. */
-const VETH_GRACE_MS = 2000;
+/**
+ * How long the kernel gets to delete a dead container's veth with its namespace (it takes a
+ * few ms; asynchronous) before a leftover is deleted by us — so `run --rm` spawns nothing here.
+ */
+const VETH_GRACE_MS = 150;
 
 const HOST_MSG = 'container cannot be disconnected from host network or connected to host network';
 
@@ -125,8 +128,8 @@ export function createSandboxOps(ctx: NetContext) {
       if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
         for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
       } else {
-        // The process is gone: the kernel deletes the pair with the namespace (asynchronously,
-        // so it may still be listed now). Check later instead of spawning on this path.
+        // The process is gone: the kernel deletes the pair with the namespace, but asynchronously
+        // (it may still be listed now). Delete what is left in the background, off this path.
         for (const v of veths) later(v);
       }
       await ctx.files.remove(sb.containerId);
@@ -149,19 +152,21 @@ export function createSandboxOps(ctx: NetContext) {
     }
   }
 
-  /** Host veths whose deletion by the kernel is awaited: name → timer. */
-  const pendingVeths = new Map<string, NodeJS.Timeout>();
+  /** Host veths of dead containers awaiting the kernel's cleanup: name → the check to run (once). */
+  const pendingVeths = new Map<string, () => Promise<void>>();
   const exists = (p: string) => access(p).then(() => true, () => false);
-  async function sweep(v: string): Promise<void> {
-    clearTimeout(pendingVeths.get(v));
-    pendingVeths.delete(v);
-    if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
-  }
   function later(v: string): void {
     if (pendingVeths.has(v)) return;
-    const t = setTimeout(() => void sweep(v).catch(() => undefined), VETH_GRACE_MS);
-    t.unref();
-    pendingVeths.set(v, t);
+    let started: Promise<void> | undefined;
+    const check = () =>
+      (started ??= (async () => {
+        clearTimeout(timer);
+        pendingVeths.delete(v);
+        if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
+      })().catch(() => undefined));
+    const timer = setTimeout(() => void check(), VETH_GRACE_MS);
+    timer.unref();
+    pendingVeths.set(v, check);
   }
 
   const routeCandidate = (ep: EndpointState) => !ctx.records.get(ep.networkId)?.internal;
@@ -330,9 +335,9 @@ export function createSandboxOps(ctx: NetContext) {
       }
     },
 
-    /** Deletes the host veths still awaiting the kernel's cleanup now (daemon shutdown). Never throws. */
+    /** Waits for the background deletions of host veths (daemon shutdown). Never throws. */
     async flush(): Promise<void> {
-      for (const v of [...pendingVeths.keys()]) await sweep(v).catch(() => undefined);
+      await Promise.all([...pendingVeths.values()].map((check) => check()));
     },
 
     /** Deletes what a sandbox of a container that is gone left on the host. Never throws. */
