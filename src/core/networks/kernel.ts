@@ -171,6 +171,8 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const err = await batch([
         `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net`,
         `link set ${host} master ${batchWord('bridge name', o.bridge)} up`,
+        // Hairpin: a container reaching its own published port through the host comes back out of its own port.
+        `link set ${host} type bridge_slave hairpin on`,
       ]);
       if (err) {
         await deleteLink(host);

@@ -228,6 +228,7 @@ test('published TCP port: from 127.0.0.1, the host address, hairpin, another bri
   if (hostIp) assert.equal(await wget(c.a2, `http://${hostIp}:${tcpPort}/`), `peer=${gw}\n`, 'hairpin from the same bridge');
   if (hostIp) assert.equal(await wget(c.b1, `http://${hostIp}:${tcpPort}/`), `peer=${gw}\n`, 'another bridge through the host address (masqueraded as it leaves its subnet, as in Docker)');
   assert.equal(await wget(c.a2, `http://${gw}:${tcpPort}/`), `peer=${gw}\n`, 'through the gateway address');
+  if (hostIp) assert.equal(await wget(c.a1, `http://${hostIp}:${tcpPort}/`), `peer=${gw}\n`, 'hairpin to itself');
   assert.equal(await hostGet('::1', tcpPort), `peer=${gw}\n`, 'IPv6 reaches the listener, which proxies');
   const counters = (await run('nft', ['list', 'chain', 'ip', `pier-${pfx}`, 'published'])).stdout;
   const m = new RegExp(`tcp dport ${tcpPort} counter packets (\\d+)`).exec(counters);
