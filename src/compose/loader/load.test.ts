@@ -108,6 +108,15 @@ test('load: extends from another file and the same file', async () => {
   await assert.rejects(loadProject(opts(missing)), /cannot extend service "a"/);
 });
 
+test('load: COMPOSE_FILE from the environment or .env', async () => {
+  const dir = tmpProject({ 'a.yaml': 'services:\n  a:\n    image: a\n', 'b.yaml': 'services:\n  b:\n    image: b\n', '.env': 'COMPOSE_FILE=a.yaml:b.yaml\n' });
+  const p = await loadProject(opts(dir));
+  assert.deepEqual(p.configFiles, [path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')]);
+  assert.deepEqual(Object.keys(p.services), ['a', 'b']);
+  const q = await loadProject(opts(dir, { env: { COMPOSE_FILE: 'b.yaml' } }));
+  assert.deepEqual(Object.keys(q.services), ['b']);
+});
+
 test('load: project names', async () => {
   const dir = tmpProject({ 'compose.yaml': 'services:\n  a:\n    image: x\n' });
   assert.equal((await loadProject(opts(dir))).name, 'my_app1');

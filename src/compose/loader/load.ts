@@ -2,7 +2,7 @@
  * `loadProject`: files → environment → parse → interpolate → validate → extends → merge →
  * normalise → profiles → reference checks.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadOptions, Project, ServiceConfig } from '../model.js';
 import { ComposeError } from '../model.js';
@@ -35,18 +35,19 @@ function fsWhy(e: unknown): string {
   return (e as Error).message;
 }
 
-async function readText(file: string): Promise<string> {
+/** Compose files are small: synchronous reads are several times faster than fs/promises here. */
+function readText(file: string): string {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const op = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open';
     throw new ComposeError(`${op} ${file}: ${fsWhy(e)}`, { file });
   }
 }
 
-async function isFile(p: string): Promise<boolean> {
+function isFile(p: string): boolean {
   try {
-    return (await stat(p)).isFile();
+    return statSync(p).isFile();
   } catch {
     return false;
   }
@@ -55,12 +56,22 @@ async function isFile(p: string): Promise<boolean> {
 /** The files to load, absolute ("-" kept). Throws ComposeError when none is found. */
 function composeFiles(opts: LoaderOptions, warn: (m: string) => void): { files: string[]; explicit: boolean } {
   if (opts.files.length > 0) return { files: opts.files.map((f) => (f === '-' ? f : path.resolve(opts.cwd, f))), explicit: true };
-  const fromEnv = opts.env.COMPOSE_FILE;
-  if (fromEnv) {
-    const sep = opts.env.COMPOSE_PATH_SEPARATOR || ':';
-    return { files: fromEnv.split(sep).filter(Boolean).map((f) => path.resolve(opts.cwd, f)), explicit: true };
-  }
   const start = opts.projectDirectory ? path.resolve(opts.cwd, opts.projectDirectory) : opts.cwd;
+  // COMPOSE_FILE from the environment, else from the .env of the (given or current) directory
+  let vars: Record<string, string | undefined> = opts.env;
+  if (!vars.COMPOSE_FILE && opts.envFiles.length === 0 && isFile(path.join(start, '.env'))) {
+    try {
+      vars = { ...parseDotenv(readFileSync(path.join(start, '.env'), 'utf8'), (n) => opts.env[n]), ...opts.env };
+    } catch {
+      // a broken .env is reported when the environment is read
+    }
+  }
+  const fromEnv = vars.COMPOSE_FILE;
+  if (fromEnv) {
+    const sep = vars.COMPOSE_PATH_SEPARATOR || ':';
+    const base = vars === opts.env ? opts.cwd : start;
+    return { files: fromEnv.split(sep).filter(Boolean).map((f) => path.resolve(base, f)), explicit: true };
+  }
   return { files: discoverFiles(start, warn), explicit: false };
 }
 
@@ -70,10 +81,10 @@ async function envFileValues(opts: LoaderOptions, projectDir: string, base: Reco
   const lookup = (n: string) => base[n] ?? out[n];
   const files = opts.envFiles.length > 0 ? opts.envFiles.map((f) => path.resolve(opts.cwd, f)) : [path.join(projectDir, '.env')];
   for (const f of files) {
-    if (opts.envFiles.length === 0 && !(await isFile(f))) continue;
+    if (opts.envFiles.length === 0 && !isFile(f)) continue;
     let text: string;
     try {
-      text = await readFile(f, 'utf8');
+      text = readFileSync(f, 'utf8');
     } catch {
       throw new ComposeError(`couldn't find env file: ${f}`, { file: f });
     }
@@ -126,7 +137,7 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
   const loadOther = async (file: string): Promise<Record<string, unknown>> => {
     const hit = parsedCache.get(file);
     if (hit) return hit;
-    const { data } = await prepare(file, await readText(file));
+    const { data } = await prepare(file, readText(file));
     parsedCache.set(file, data);
     return data;
   };
@@ -134,7 +145,7 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
   const parsedFiles: ParsedFile[] = [];
   let model: Record<string, unknown> = {};
   for (const [i, file] of files.entries()) {
-    const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : await readText(file);
+    const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : readText(file);
     const { parsed, data } = await prepare(file, text);
     parsedFiles.push(parsed);
     const resolved = await resolveExtends(data, file === '-' ? path.join(workingDir, '-') : file, loadOther);
