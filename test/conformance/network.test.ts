@@ -175,7 +175,7 @@ conformance('network', [
         for (const n of [u1, u2, used]) await ok(['network', 'create', n]);
         const c = ctx.name();
         containers.push(c);
-        // Only endpoints count (docker prunes the network of a container that is merely created).
+        // A running container (an endpoint) keeps its network.
         await ok(['run', '-d', '--name', c, '--network', used, 'busybox', 'sleep', '300']);
         const no = await ok(['network', 'prune'], { input: 'n\n' });
         assert.equal(no, 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');

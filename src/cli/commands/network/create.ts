@@ -5,6 +5,7 @@
  */
 import type { CommandSpec } from '../../spec.js';
 import type { NetworkCreateRequest } from '../../../api/network-types.js';
+import { compareVersions } from '../../../client/index.js';
 import { csvFields, kvToMap, sorted } from '../container/create-parsers.js';
 import { list, str } from '../common.js';
 import { ipamConfig } from './ipam.js';
@@ -61,7 +62,10 @@ export const spec: CommandSpec = {
       Labels: sorted(kvToMap(list(o.label))),
       Name: name!,
     };
-    const r = await ctx.client().networks.create(body);
+    const c = ctx.client();
+    // Daemons before API 1.44 only refuse a duplicate name when asked (docker's client asks).
+    if (compareVersions(await c.transport.apiVersion(), '1.44') < 0) body.CheckDuplicate = true;
+    const r = await c.networks.create(body);
     ctx.out(`${r.Id}\n`);
     return 0;
   },
