@@ -124,7 +124,7 @@ test('service: deploy, scale and container_name', () => {
     restart_policy: { condition: 'on-failure', delay: 5e9, max_attempts: 3 },
   });
   assert.throws(() => normalizeService('a', { image: 'x', scale: 2, container_name: 'c' }, ctx), {
-    message: "services.a: can't set container_name and a as container name must be unique: invalid compose project",
+    message: "services.deploy.replicas: can't set container_name and a as container name must be unique: invalid compose project",
   });
   assert.throws(() => normalizeService('a', { image: 'x', scale: 2, deploy: { replicas: 3 } }, ctx), ComposeError);
   assert.equal(normalizeService('a', { image: 'x', scale: 1, container_name: 'c' }, ctx).container_name, 'c');

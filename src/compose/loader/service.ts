@@ -225,7 +225,7 @@ export function normalizeService(name: string, raw: Record<string, unknown>, ctx
   }
   const replicas = s.scale ?? s.deploy?.replicas ?? 1;
   if (s.container_name !== undefined && replicas > 1) {
-    throw new ComposeError(`services.${name}: can't set container_name and ${name} as container name must be unique: invalid compose project`, { path: p });
+    throw new ComposeError(`services.deploy.replicas: can't set container_name and ${name} as container name must be unique: invalid compose project`, { path: p });
   }
   return s;
 }
