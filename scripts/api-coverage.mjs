@@ -15,16 +15,15 @@ const { UNIMPLEMENTED } = await import(path.join(root, 'dist/src/daemon/routes/u
 
 /** What is left on routed operations (kept by hand, true with the code). */
 const partial = {
-  NetworkList: 'no networks yet (empty list) — networking issue',
-  NetworkInspect: "answers Docker's 404 — networking issue",
-  NetworkDelete: "answers Docker's 404 — networking issue",
-  NetworkPrune: 'nothing to prune yet — networking issue',
+  NetworkCreate: 'drivers bridge and macvlan; EnableIPv6, overlay and ipvlan are refused',
+  NetworkInspect: '`verbose` (swarm services) has no effect',
+  NetworkConnect: 'IPv6 addresses (IPAMConfig.IPv6Address) are not assigned',
   PluginList: 'plugins are not supported: empty list',
   PluginInspect: "plugins are not supported: Docker's 404",
   ImageCreate: 'fromSrc with a URL is refused (offline); file/stdin import and registry pulls work',
   ImageBuild: 'legacy builder API; pull, platform and cache-from are accepted and ignored',
   ImageSearch: 'registries that offer /v1/search only',
-  ContainerCreate: 'NetworkMode default/bridge runs with loopback only until the networking issue',
+  ContainerInspect: 'NetworkSettings.Ports lists IPv4 bindings only (Docker 1.44 also lists `::`); SandboxKey is /proc/<pid>/ns/net',
 };
 
 const ops = [];
