@@ -156,7 +156,10 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       lines.push(`link set ${name} mtu ${Math.trunc(o.mtu)}`);
       for (const a of o.addresses) lines.push(`addr replace ${batchWord('address', a)} dev ${name}`);
       lines.push(`link set ${name} up`);
-      const err = await batch(lines);
+      let err = await batch(lines);
+      if (err && /File exists/.test(err) && lines[0]!.startsWith('link add') && (await isBridge(name))) {
+        err = await batch(lines.slice(1)); // created meanwhile by a concurrent call
+      }
       if (err) throw internal(`failed to set up bridge ${name}: ${err}`);
       await sysctl(`net/ipv4/conf/${name}/route_localnet`, '1');
     },
@@ -191,8 +194,11 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const parent = batchWord('parent interface', o.parent);
       if (!(await linkExists(parent))) throw notFound(`-o parent interface was not found on the host: ${parent}`);
       const ifname = batchWord('interface name', o.ifname);
+      // A macvlan cannot be larger than its parent: the parent's MTU caps the network's.
+      const parentMtu = Number((await readFile(`/sys/class/net/${parent}/mtu`, 'utf8').catch(() => '')).trim()) || Infinity;
+      const mtu = Math.min(Math.trunc(o.mtu), parentMtu);
       const err = await batch([
-        `link add link ${parent} name ${ifname} mtu ${Math.trunc(o.mtu)} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net type macvlan mode ${batchWord('macvlan mode', o.mode || 'bridge')}`,
+        `link add link ${parent} name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net type macvlan mode ${batchWord('macvlan mode', o.mode || 'bridge')}`,
       ]);
       if (err) {
         if (/Cannot find device/.test(err)) throw notFound(`-o parent interface was not found on the host: ${parent}`);

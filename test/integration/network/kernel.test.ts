@@ -169,6 +169,12 @@ test('bridges exist with route_localnet; hostRoutes lists their subnets', { skip
   assert.equal((await readFile(`/proc/sys/net/ipv4/conf/${br.a}/route_localnet`, 'utf8')).trim(), '1');
   assert.ok((await kernel.hostRoutes()).includes(`${net4(1, 0)}/24`));
   await kernel.ensureBridge({ name: br.a, addresses: [`${net4(1, 1)}/24`], mtu: 1500 }); // idempotent
+  // Concurrent calls for one new bridge both succeed.
+  const extra = `${pfx}c`;
+  await Promise.all([1, 2, 3].map(() => kernel.ensureBridge({ name: extra, addresses: [`${net4(7, 1)}/24`], mtu: 1500 })));
+  assert.equal(await kernel.linkExists(extra), true);
+  await kernel.deleteLink(extra);
+  assert.equal(await kernel.linkExists(extra), false);
 });
 
 test('addVeth plumbs namespaces (two spawns); neighbours ping each other by IP', { skip }, async () => {
@@ -269,12 +275,16 @@ test('macvlan links in two namespaces on one parent talk to each other; missing 
   const t0 = performance.now();
   await kernel.addMacvlan({ pid: c.a2.pid, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:02', cidr: `${net4(5, 2)}/24`, mtu: 1500 });
   console.log(`# addMacvlan ${(performance.now() - t0).toFixed(1)} ms`);
-  await kernel.addMacvlan({ pid: c.b1.pid, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:03', cidr: `${net4(5, 3)}/24`, mtu: 1500 });
+  // An MTU above the parent's is capped to it.
+  await kernel.addMacvlan({ pid: c.b1.pid, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:03', cidr: `${net4(5, 3)}/24`, mtu: 9000 });
+  assert.match((await inNs(c.b1.pid, ['ip', '-j', 'link', 'show', 'eth1'])).stdout, /"mtu":1500/);
   assert.ok(await ping(c.a2, net4(5, 3)));
   await assert.rejects(
     kernel.addMacvlan({ pid: c.a2.pid, parent: `${pfx}nope`, mode: 'bridge', ifname: 'eth2', mac: '02:42:0a:05:00:04', cidr: `${net4(5, 4)}/24`, mtu: 1500 }),
     (e: Error & { kind?: string }) => e.kind === 'NotFound' && e.message === `-o parent interface was not found on the host: ${pfx}nope`,
   );
+  await assert.rejects(kernel.ensureBridge({ name: parent, addresses: [], mtu: 1500 }), (e: Error & { kind?: string }) =>
+    e.kind === 'Internal' && e.message === `device ${parent} exists and is not a bridge`);
   await kernel.deleteInContainer(c.b1.pid, 'eth1');
   assert.doesNotMatch((await inNs(c.b1.pid, ['ip', '-br', 'link'])).stdout, /eth1/);
   assert.equal(await ping(c.a2, net4(5, 3)), false);
