@@ -136,6 +136,21 @@ test('user network: two namespaces ping each other, resolve by name through the 
   assert.match(alias.stdout, new RegExp(ipA.replace(/\./g, '\\.')));
   assert.match(alias.stdout, new RegExp(ipB.replace(/\./g, '\\.')));
 
+  // live connect to a second network, then disconnect: the first network keeps working
+  await s.create({ Name: 'h23net2', IPAM: { Config: [{ Subnet: `10.233.${octet}.0/24` }] } });
+  const ep2 = await s.connect(b, 'h23net2', { Aliases: ['b2'] }, pb);
+  assert.equal(ep2?.ifname, 'eth1');
+  assert.match((await nsRun(pb, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth1'])).stdout, new RegExp(`inet ${ep2!.ipv4.replace(/\./g, '\\.')}/24`));
+  await s.disconnect(b.id, 'h23net2');
+  assert.notEqual((await nsRun(pb, ['ip', 'link', 'show', 'eth1'])).code, 0, 'eth1 gone');
+  const again = await nsRun(pa, ['busybox', 'ping', '-c1', '-W2', ipB]);
+  assert.equal(again.code, 0, `after disconnect: ${again.stdout}${again.stderr}`);
+  const nsAgain = await nsRun(pa, ['busybox', 'nslookup', 'beta', gw]);
+  assert.match(nsAgain.stdout, new RegExp(ipB.replace(/\./g, '\\.')), `nslookup beta after disconnect: ${nsAgain.stdout}${nsAgain.stderr}`);
+  const fromB = await nsRun(pb, ['busybox', 'nslookup', 'alpha', gw]);
+  assert.match(fromB.stdout, new RegExp(ipA.replace(/\./g, '\\.')), `nslookup from the disconnected container: ${fromB.stdout}${fromB.stderr}`);
+  await s.remove('h23net2');
+
   const inspect = s.inspect('h23net');
   assert.deepEqual(Object.keys(inspect.Containers!).sort(), [a.id, b.id]);
   assert.ok(activateMs < 200, `activate took ${activateMs.toFixed(1)} ms`);
