@@ -6,7 +6,7 @@
 import { authFor } from '../registry-auth.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import type { CliContext } from '../../spec.js';
-import { ApiError } from '../../../client/index.js';
+import { ApiError, compareVersions } from '../../../client/index.js';
 import { showProgress } from '../../progress.js';
 import { CliError } from '../../errors.js';
 import type { CreatePlan } from './create-body.js';
@@ -40,12 +40,18 @@ export async function pullImage(ctx: CliContext, image: string, opts: { platform
 
 /**
  * Creates the container as docker does, pulling when needed. Returns the id. Prints warnings to
- * stderr. Throws ApiError/CliError (the caller maps them to exit 125).
+ * stderr. Throws ApiError/CliError (the caller maps them to exit 125); CliError for a MAC address
+ * against a daemon before API 1.44, as docker 28 refuses it.
  */
 export async function createContainer(ctx: CliContext, plan: CreatePlan): Promise<string> {
   const image = plan.body.Image ?? '';
   if (plan.cidfile && existsSync(plan.cidfile)) throw new CliError(`container ID file found, make sure the other container isn't running or delete ${plan.cidfile}`, 125);
   const c = ctx.client().containers;
+  const version = await ctx.client().transport.apiVersion();
+  if (compareVersions(version, '1.44') < 0 && Object.values(plan.body.NetworkingConfig?.EndpointsConfig ?? {}).some((ep) => ep.MacAddress)) {
+    // docker 28 sends MAC addresses per network only, which older daemons do not know.
+    throw new CliError(`"specify mac-address per network" requires API version 1.44, but the Docker daemon API version is ${version}`);
+  }
   const pull = () => pullImage(ctx, image, { platform: plan.platform, quiet: plan.quiet, write: ctx.err, tty: false });
   if (plan.pull === 'always') await pull();
   let res;
