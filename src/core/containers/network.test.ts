@@ -246,3 +246,19 @@ test('connect/disconnect: stopped records, running goes live, Docker errors; ren
     await t.cleanup();
   }
 });
+
+test('rm --link removes a legacy link from its parent', async () => {
+  const networks = new FakeNetworks();
+  const t = await makeService({ networks });
+  try {
+    await t.svc.create('web', { Image: 'busybox' });
+    await t.svc.create('app', { Image: 'busybox', HostConfig: { Links: ['web:db', 'web:other'] } });
+    await assert.rejects(t.svc.remove('/app/nosuch', { link: true }), kindOf('NotFound', 'No such container: /app/nosuch'));
+    await assert.rejects(t.svc.remove('/zz/db', { link: true }), kindOf('InvalidArgument', 'Cannot get parent /zz for link name /zz/db'));
+    await t.svc.remove('/app/db', { link: true });
+    assert.deepEqual((await t.svc.inspect('app')).HostConfig.Links, ['/web:/app/other']);
+    assert.equal((await t.svc.list({ all: true })).length, 2);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -128,9 +128,10 @@ export async function rename(ctx: Ctx, ref: string, newName: string): Promise<vo
 }
 
 /**
- * `docker rm --link`: legacy links are not supported, so only Docker's errors remain: the
- * default name of a container cannot be removed, and any `/parent/name` link is unknown.
- * Throws NotFound, Conflict or InvalidArgument; never removes a container.
+ * `docker rm --link /parent/alias`: removes a legacy link from its parent (the running parent
+ * keeps its /etc/hosts and environment until its next start, as the process already has them).
+ * Throws Conflict (the default name of a container), InvalidArgument (no such parent),
+ * NotFound (no such link). Never removes a container.
  */
 async function removeLink(ctx: Ctx, ref: string): Promise<void> {
   const name = ref.startsWith('/') ? ref : '/' + ref;
@@ -139,7 +140,15 @@ async function removeLink(ctx: Ctx, ref: string): Promise<void> {
     ctx.find(ref);
     throw conflict('Conflict, cannot remove the default link name of the container');
   }
-  const parent = name.slice(0, cut);
-  if (!ctx.byName.has(parent)) throw invalidArgument(`Cannot get parent ${parent} for link name ${name}`);
-  throw notFound(`No such container: ${ref}`);
+  const parentName = name.slice(0, cut);
+  const parentId = ctx.byName.get(parentName);
+  const parent = parentId ? ctx.byId.get(parentId) : undefined;
+  if (!parent) throw invalidArgument(`Cannot get parent ${parentName} for link name ${name}`);
+  await ctx.lock.with(parent.id, async () => {
+    const links = parent.hostConfig.Links ?? [];
+    const kept = links.filter((l) => !l.endsWith(`:${name}`));
+    if (kept.length === links.length) throw notFound(`No such container: ${ref}`);
+    parent.hostConfig = { ...parent.hostConfig, Links: kept };
+    await ctx.persist(parent);
+  });
 }
