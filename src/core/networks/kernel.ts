@@ -63,9 +63,16 @@ export function parseRoutes(json: string): string[] {
   return [...out];
 }
 
-/** Lines of the container-side batch: address, link up, default route. */
+/**
+ * Lines of the container-side batch: address, link up, default route. An IPv4-only interface
+ * gets no IPv6 link-local address (`addrgenmode none`, as recent Docker disables IPv6 on
+ * IPv4-only endpoints): it saves the kernel's IPv6 setup on link-up and a failed DAD in
+ * hairpin mode.
+ */
 function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
-  const lines = [`addr add ${batchWord('address', cidr)} dev ${ifname}`, `link set ${ifname} up`];
+  const lines = [`addr add ${batchWord('address', cidr)} dev ${ifname}`];
+  if (!cidr.includes(':')) lines.push(`link set ${ifname} addrgenmode none`);
+  lines.push(`link set ${ifname} up`);
   if (gateway) lines.push(`route add default via ${batchWord('gateway', gateway)} dev ${ifname}`);
   return lines;
 }
@@ -173,6 +180,7 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const t0 = performance.now();
       const err = await batch([
         `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net`,
+        `link set ${host} addrgenmode none`,
         `link set ${host} master ${batchWord('bridge name', o.bridge)} up`,
         // Hairpin: a container reaching its own published port through the host comes back out of its own port.
         `link set ${host} type bridge_slave hairpin on`,
