@@ -251,6 +251,23 @@ test('published UDP port from 127.0.0.1 and the host address', { skip }, async (
   if (hostIp) assert.equal(await udpAsk(hostIp, udpPort, 'yo'), `udp peer=${hostIp} msg=yo`);
 });
 
+test('DNS redirect: gateway:53 from the bridge reaches a server on another port of the gateway', { skip }, async () => {
+  const gw = net4(1, 1);
+  const server = dgram.createSocket('udp4');
+  server.on('message', (m, r) => server.send(`dns:${m}:${r.address}`, r.port, r.address));
+  await new Promise<void>((r) => server.bind(0, gw, r));
+  try {
+    await firewall.apply(state({ dnsRedirects: [{ bridge: br.a, ip: gw, port: server.address().port }] }));
+    const script = `const s = require('node:dgram').createSocket('udp4'); s.on('message', (m) => { console.log(String(m)); process.exit(0); });
+      s.send('q', 53, process.argv[1]); setTimeout(() => process.exit(1), 3000);`;
+    const r = await inNs(c.a2.pid, [process.execPath, '-e', script, gw]);
+    assert.equal(r.stdout.trim(), `dns:q:${c.a2.ip}`);
+  } finally {
+    server.close();
+    await firewall.apply(state());
+  }
+});
+
 test('masquerade: a container reaches an upstream that has no route back; not without masquerade', { skip }, async () => {
   assert.ok(await ping(c.a1, c.out.ip), 'masqueraded');
   await firewall.apply(state({ networks: nets.map((n) => (n.bridge === br.a ? { ...n, masquerade: false } : n)) }));
