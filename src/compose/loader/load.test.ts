@@ -124,6 +124,7 @@ test('load: project names', async () => {
   await assert.rejects(loadProject(opts(dir, { projectName: 'Bad Name' })), /invalid project name "Bad Name"/);
   const named = tmpProject({ 'compose.yaml': 'name: ${N:-file-name}\nservices:\n  a:\n    image: x\n' });
   assert.equal((await loadProject(opts(named))).name, 'file-name');
+  assert.equal((await loadProject(opts(named, { env: { N: 'My App!' } }))).name, 'myapp');
   const empty = tmpProject({ 'compose.yaml': 'services:\n  a:\n    image: x\n' }, '___');
   await assert.rejects(loadProject(opts(empty)), { message: 'project name must not be empty' });
 });
@@ -155,6 +156,8 @@ test('load: errors', async () => {
     ['services:\n  web: image: x\n', 'yaml: line 2: mapping values are not allowed in this context', 2],
     ['services:\n  web:\n    image: x\n    volumes: [data:/data]\n', 'service "web" refers to undefined volume data: invalid compose project', 4],
     ['services:\n  web: {}\n', 'service "web" has neither an image nor a build context specified'],
+    ['services:\n  web:\n    image: x\n    network_mode: service:db\n', `service "db" not found for network_mode 'service:db'`, 4],
+    ['services:\n  web:\n    image: x\nsecrets:\n  s: {}\n', 'secret "s" must declare either `file` or `environment`', 5],
   ];
   for (const [text, want, line] of cases) {
     const dir = tmpProject({ 'compose.yaml': text });

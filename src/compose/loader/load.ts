@@ -195,7 +195,7 @@ function finish(
   let name: string;
   if (opts.projectName) name = checkProjectName(opts.projectName);
   else if (environment.COMPOSE_PROJECT_NAME) name = checkProjectName(environment.COMPOSE_PROJECT_NAME);
-  else if (nameFromFile) name = checkProjectName(nameFromFile);
+  else if (nameFromFile && normalizeProjectName(nameFromFile)) name = normalizeProjectName(nameFromFile);
   else name = normalizeProjectName(path.basename(workingDir));
   if (name === '') throw new ComposeError('project name must not be empty');
 

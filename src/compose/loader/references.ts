@@ -26,6 +26,10 @@ export function checkReferences(project: Project, warn: (m: string) => void): vo
       }
       throw invalid(`service "${name}" depends on undefined service "${dep}"`, name, 'depends_on');
     }
+    if (s.network_mode?.startsWith('service:')) {
+      const target = s.network_mode.slice(8);
+      if (!project.services[target]) throw new ComposeError(`service "${target}" not found for network_mode 'service:${target}'`, { path: `services.${name}.network_mode` });
+    }
     for (const dep of serviceDependencies(s)) {
       if (!project.services[dep] && !(dep in s.depends_on)) throw invalid(`service "${name}" depends on undefined service "${dep}"`, name);
     }
@@ -37,5 +41,10 @@ export function checkReferences(project: Project, warn: (m: string) => void): vo
     }
     for (const r of s.secrets ?? []) if (!project.secrets[r.source]) throw invalid(`service "${name}" refers to undefined secret ${r.source}`, name, 'secrets');
     for (const r of s.configs ?? []) if (!project.configs[r.source]) throw invalid(`service "${name}" refers to undefined config ${r.source}`, name, 'configs');
+  }
+  for (const [key, secret] of Object.entries(project.secrets)) {
+    if (!secret.external && secret.file === undefined && secret.environment === undefined) {
+      throw new ComposeError(`secret ${JSON.stringify(key)} must declare either \`file\` or \`environment\`: invalid compose project`, { path: `secrets.${key}` });
+    }
   }
 }

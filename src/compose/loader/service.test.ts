@@ -113,6 +113,18 @@ test('service: labels, ulimits, sysctls, extra_hosts, secrets, configs, devices,
   assert.equal((s as unknown as Record<string, unknown>).cgroup_parent, 'kept');
 });
 
+test('service: consistency checks', () => {
+  assert.throws(() => normalizeService('a', { image: 'x', network_mode: 'host', networks: ['n'] }, ctx), {
+    message: 'service a declares mutually exclusive `network_mode` and `networks`: invalid compose project',
+  });
+  assert.throws(() => normalizeService('a', { image: 'x', healthcheck: { test: ['curl', 'x'] } }, ctx), {
+    message: 'healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"',
+  });
+  assert.throws(() => normalizeService('a', { image: 'x', volumes: ['/data', 'v:/data'] }, ctx), {
+    message: 'services.a.volumes[1]: target /data already mounted as services.a.volumes[0]',
+  });
+});
+
 test('service: deploy, scale and container_name', () => {
   const s = normalizeService('a', {
     image: 'x',
@@ -124,8 +136,12 @@ test('service: deploy, scale and container_name', () => {
     restart_policy: { condition: 'on-failure', delay: 5e9, max_attempts: 3 },
   });
   assert.throws(() => normalizeService('a', { image: 'x', scale: 2, container_name: 'c' }, ctx), {
+    message: "services.scale: can't set container_name and a as container name must be unique: invalid compose project",
+  });
+  assert.throws(() => normalizeService('a', { image: 'x', deploy: { replicas: 2 }, container_name: 'c' }, ctx), {
     message: "services.deploy.replicas: can't set container_name and a as container name must be unique: invalid compose project",
   });
+  assert.throws(() => normalizeService('a', { image: 'x', scale: -1 }, ctx), { message: 'services.a.scale: must be greater than or equal to 0' });
   assert.throws(() => normalizeService('a', { image: 'x', scale: 2, deploy: { replicas: 3 } }, ctx), ComposeError);
   assert.equal(normalizeService('a', { image: 'x', scale: 1, container_name: 'c' }, ctx).container_name, 'c');
 });

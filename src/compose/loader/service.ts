@@ -223,9 +223,30 @@ export function normalizeService(name: string, raw: Record<string, unknown>, ctx
   if (s.scale !== undefined && s.deploy?.replicas !== undefined && s.scale !== s.deploy.replicas) {
     throw new ComposeError(`services.${name}: can't set distinct values on 'scale' and 'deploy.replicas': invalid compose project`, { path: p });
   }
+  if (s.scale !== undefined && s.scale < 0) throw new ComposeError(`services.${name}.scale: must be greater than or equal to 0`, { path: `${p}.scale` });
+  if (s.deploy?.replicas !== undefined && s.deploy.replicas < 0) {
+    throw new ComposeError(`services.${name}.deploy.replicas: must be greater than or equal to 0`, { path: `${p}.deploy.replicas` });
+  }
   const replicas = s.scale ?? s.deploy?.replicas ?? 1;
   if (s.container_name !== undefined && replicas > 1) {
-    throw new ComposeError(`services.deploy.replicas: can't set container_name and ${name} as container name must be unique: invalid compose project`, { path: p });
+    // sic: Docker Compose prints the attribute where the service name belongs
+    const attr = s.scale !== undefined ? 'scale' : 'deploy.replicas';
+    throw new ComposeError(`services.${attr}: can't set container_name and ${name} as container name must be unique: invalid compose project`, { path: `${p}.container_name` });
   }
+  if (s.network_mode !== undefined && raw.networks !== undefined && raw.networks !== null) {
+    throw new ComposeError(`service ${name} declares mutually exclusive \`network_mode\` and \`networks\`: invalid compose project`, { path: `${p}.network_mode` });
+  }
+  const t0 = s.healthcheck?.test?.[0];
+  if (t0 !== undefined && t0 !== 'CMD' && t0 !== 'CMD-SHELL' && t0 !== 'NONE') {
+    throw new ComposeError('healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"', { path: `${p}.healthcheck.test` });
+  }
+  const mounts = new Map<string, string>();
+  const mounted = (target: string, loc: string) => {
+    const prev = mounts.get(target);
+    if (prev) throw new ComposeError(`${loc}: target ${target} already mounted as ${prev}`, { path: loc.replace(/\[(\d+)\]$/, '.$1') });
+    mounts.set(target, loc);
+  };
+  (s.tmpfs ?? []).forEach((t, i) => mounted(t.split(':')[0]!, `services.${name}.tmpfs[${i}]`));
+  s.volumes.forEach((v, i) => mounted(v.target, `services.${name}.volumes[${i}]`));
   return s;
 }
