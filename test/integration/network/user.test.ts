@@ -3,6 +3,7 @@
 // --ip, isolation between networks, live connect/disconnect (eth1, DNS, events), rm rules.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { TestDaemon } from '../../harness/index.js';
 import { linkExists, linksOnBridge } from '../../harness/net-cleanup.js';
 import { SUITE_TIMEOUT, dock, eventually, httpdCmd, startNetDaemon, tinyDns, type Dock, type TinyDns } from './support.js';
@@ -96,6 +97,25 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     assert.ok(upstream?.asked.includes('A nosuch-ctr'), `an unknown name goes to the container's --dns: ${upstream?.asked.join(', ')}`);
     // The aliases show in inspect.
     assert.match(await k.inspect('u1', '{{json (index .NetworkSettings.Networks "un1").Aliases}}'), /"web"/);
+  });
+
+  test('the bridge keeps its MAC while containers come and go (ARP caches stay valid)', async (t) => {
+    if (skip) return t.skip();
+    const id = await k.inspect('un1', '{{.Id}}');
+    const mac = () => fs.readFileSync(`/sys/class/net/br-${id.slice(0, 12)}/address`, 'utf8').trim();
+    const gw = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0].IPAM.Config[0].Gateway as string;
+    const first = mac();
+    // A bridge whose address was never set follows the lowest MAC among its ports, so it
+    // changes as containers join and leave (addr_assign_type 3 = set explicitly, as Docker does).
+    const assign = fs.readFileSync(`/sys/class/net/br-${id.slice(0, 12)}/addr_assign_type`, 'utf8').trim();
+    assert.equal(assign, '3', `br-${id.slice(0, 12)} has no fixed MAC (addr_assign_type ${assign}): its MAC follows its ports`);
+    for (let i = 0; i < 6; i++) {
+      await k.start(`churn${i}`, ['--network', 'un1']);
+      assert.equal(mac(), first, `a joining port changed the bridge's MAC (round ${i})`);
+      await k.ok(['rm', '-f', `churn${i}`]);
+      const p = await k.sh('u2', `ping -c1 -W1 ${gw}`);
+      assert.equal(p.code, 0, `u2 lost the gateway after churn${i} left (bridge MAC ${first} → ${mac()})`);
+    }
   });
 
   test('one alias on two containers: both answered, order rotating', async (t) => {
