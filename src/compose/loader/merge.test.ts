@@ -23,7 +23,7 @@ test('merge: sequences by their keys', () => {
     {
       ports: ['443:443', '8080:8080'],
       volumes: [{ type: 'bind', source: './b', target: '/data' }, '/extra'],
-      secrets: [{ source: 's1', target: 'x' }, 's2'],
+      secrets: [{ source: 's1', target: 'x' }, 's2', { source: 'other', target: '/run/secrets/s1' }],
       dns: ['8.8.8.8'],
       cap_add: ['NET_ADMIN', 'SYS_TIME'],
       depends_on: { cache: { condition: 'service_healthy' } },
@@ -32,7 +32,7 @@ test('merge: sequences by their keys', () => {
   );
   assert.deepEqual(m.ports, ['80:80', '443:443', '8080:8080']);
   assert.deepEqual(m.volumes, [{ type: 'bind', source: './b', target: '/data' }, 'logs:/logs', '/extra']);
-  assert.deepEqual(m.secrets, [{ source: 's1', target: 'x' }, 's2']);
+  assert.deepEqual(m.secrets, [{ source: 'other', target: '/run/secrets/s1' }, { source: 's1', target: 'x' }, 's2']);
   assert.deepEqual(m.dns, ['1.1.1.1', '8.8.8.8']);
   assert.deepEqual(m.cap_add, ['NET_ADMIN', 'SYS_TIME']);
   assert.deepEqual(m.depends_on, { db: { condition: 'service_started' }, cache: { condition: 'service_healthy' } });

@@ -33,6 +33,13 @@ function volumeTarget(v: unknown): string {
   return parts.length === 1 ? parts[0]! : parts[1]!;
 }
 
+/** Where a secret/config reference is mounted (what identifies it when merging). Never throws. */
+function mountTarget(v: unknown, dir: string): string {
+  const o: Record<string, unknown> = isObj(v) ? v : { source: v };
+  const t = String(o.target ?? o.source);
+  return t.startsWith('/') ? t : `${dir}/${t}`;
+}
+
 function keyed(base: unknown[], over: unknown[], key: (v: unknown) => string): unknown[] {
   const out = base.map(clone);
   const index = new Map(out.map((v, i) => [key(v), i]));
@@ -77,7 +84,7 @@ function mergeList(rel: string, base: unknown[], over: unknown[]): unknown[] {
       return keyed(base, over, volumeTarget);
     case 'secrets':
     case 'configs':
-      return keyed(base, over, (v) => (isObj(v) ? String(v.source) : String(v)));
+      return keyed(base, over, (v) => mountTarget(v, rel === 'secrets' ? '/run/secrets' : ''));
     case 'devices':
       return keyed(base, over, (v) => (isObj(v) ? String(v.target ?? v.source) : String(v).split(':')[1] ?? String(v)));
     case 'extra_hosts':
