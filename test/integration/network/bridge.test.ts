@@ -43,6 +43,8 @@ describe('network: default bridge and network modes (pierd, docker CLI)', { conc
     assert.equal((await k.sh('b1', `ping -c1 -W2 ${base}.0.1`)).code, 0, 'the gateway answers');
     // Host side: the bridge exists and a veth of b1 is on it.
     assert.ok(linkExists(d.net?.bridge ?? ''), 'default bridge device');
+    const assign = fs.readFileSync(`/sys/class/net/${d.net?.bridge}/addr_assign_type`, 'utf8').trim();
+    assert.equal(assign, '3', `${d.net?.bridge} has no fixed MAC (addr_assign_type ${assign}): it follows its ports' and breaks containers' ARP caches`);
     assert.equal(ourVeths(d).length, 1, `veths: ${ourVeths(d).join(',')}`);
     const netw = JSON.parse(await k.ok(['network', 'inspect', 'bridge']))[0];
     assert.equal(netw.Driver, 'bridge');
