@@ -95,7 +95,7 @@ export async function up(ctx: Ctx, base: Project, opts: UpOptions): Promise<Conv
       const s = project.services[n]!;
       const converged = await convergeService(ctx, project, s, byService.get(n) ?? [], { ...opts, imageId: imageIds.get(n), containerOf });
       result.set(n, converged.targets);
-      if (opts.noStart) return;
+      if (opts.noStart || !converged.toStart.length) return;
       await waitForDependencies(ctx, project, s, result);
       await parallel(converged.toStart, (t) => startContainer(ctx, t.id, t.name));
     });
