@@ -38,7 +38,7 @@ test('load: the counter example (.env, interpolation, user network, named volume
   assert.deepEqual(web.networks, { app: null });
   assert.equal(p.services.kv!.image, 'pier-test/kv:latest');
   assert.deepEqual(p.services.kv!.networks, { app: { aliases: ['store'] } });
-  assert.deepEqual(p.services.kv!.volumes, [{ type: 'volume', source: 'counter-data', target: '/data' }]);
+  assert.deepEqual(p.services.kv!.volumes, [{ type: 'volume', source: 'counter-data', target: '/data', volume: {} }]);
   assert.deepEqual(p.networks, { app: { name: 'counter_app', labels: {} } });
   assert.deepEqual(p.volumes, { 'counter-data': { name: 'counter_counter-data', labels: {} } });
   assert.deepEqual(dependencyOrder(p), [['kv'], ['web']]);

@@ -6,8 +6,8 @@ import { normalizeVolumes, parseVolumeSpec } from './volumes.js';
 const ctx = { workingDir: '/proj', home: '/home/u' };
 
 test('volumes: short syntax decides named vs bind', () => {
-  assert.deepEqual(parseVolumeSpec('/data', 'p', ctx), { type: 'volume', target: '/data' });
-  assert.deepEqual(parseVolumeSpec('data:/data', 'p', ctx), { type: 'volume', source: 'data', target: '/data' });
+  assert.deepEqual(parseVolumeSpec('/data', 'p', ctx), { type: 'volume', target: '/data', volume: {} });
+  assert.deepEqual(parseVolumeSpec('data:/data', 'p', ctx), { type: 'volume', source: 'data', target: '/data', volume: {} });
   assert.deepEqual(parseVolumeSpec('./data:/data:ro', 'p', ctx), { type: 'bind', source: '/proj/data', target: '/data', read_only: true, bind: { create_host_path: true } });
   assert.deepEqual(parseVolumeSpec('../x:/x', 'p', ctx), { type: 'bind', source: '/x', target: '/x', bind: { create_host_path: true } });
   assert.deepEqual(parseVolumeSpec('.:/code', 'p', ctx), { type: 'bind', source: '/proj', target: '/code', bind: { create_host_path: true } });

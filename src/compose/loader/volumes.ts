@@ -30,18 +30,18 @@ function isPath(s: string): boolean {
 export function parseVolumeSpec(spec: string, p: string, ctx: PathContext): ServiceVolume {
   const parts = spec.split(':');
   if (spec === '' || parts.some((x, i) => x === '' && i < 2)) throw invalid(p, `invalid spec: ${spec}: empty section between colons`);
-  if (parts.length === 1) return { type: 'volume', target: parts[0]! };
+  if (parts.length === 1) return { type: 'volume', target: parts[0]!, volume: {} };
   if (parts.length > 3) throw invalid(p, `invalid spec: ${spec}: too many colons`);
   const [src, target, mode] = parts as [string, string, string | undefined];
   const v: ServiceVolume = isPath(src)
     ? { type: 'bind', source: resolveHostPath(src, ctx), target, bind: { create_host_path: true } }
-    : { type: 'volume', source: src, target };
+    : { type: 'volume', source: src, target, volume: {} };
   for (const opt of (mode ?? '').split(',').filter(Boolean)) {
     if (opt === 'ro') v.read_only = true;
     else if (opt === 'rw') v.read_only ??= undefined;
     else if (opt === 'z' || opt === 'Z') v.bind = { ...v.bind, selinux: opt };
     else if (PROPAGATION.has(opt)) v.bind = { ...v.bind, propagation: opt };
-    else if (opt === 'nocopy') v.volume = { nocopy: true };
+    else if (opt === 'nocopy') v.volume = { ...v.volume, nocopy: true };
     else if (opt === 'consistent' || opt === 'cached' || opt === 'delegated') v.consistency = opt;
     else throw invalid(p, `invalid spec: ${spec}: unknown option: ${opt}`);
   }
