@@ -2,7 +2,7 @@
 // and published ports (`run -p` → `port`, the `ps` PORTS column).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { apiRequest, type TestDaemon } from '../harness/index.js';
+import { apiRequest, engineUnderTest, type TestDaemon } from '../harness/index.js';
 import { conformance, inspectContainer, type CaseContext } from './suite.js';
 
 /** A /24 the case may pass as --subnet: inside the pierd's private space, else 10.250.n.0/24. */
@@ -188,6 +188,72 @@ conformance('network', [
         const left = (await ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n');
         assert.ok(left.includes(used) && !left.includes(u1) && !left.includes(u2));
         assert.equal(await ok(['network', 'prune', '-f', '--filter', 'label=nothing-has-this']), '');
+      });
+    },
+  },
+  {
+    title: 'run with --network, --ip, --network-alias, --link; client-side network errors',
+    async fn(ctx) {
+      const { ok, run, daemon, cli } = ctx;
+      await withNetworks(ctx, async (net, containers) => {
+        const a = net();
+        const sub = subnet(daemon, cli, 3);
+        const prefix = sub.slice(0, sub.lastIndexOf('.'));
+        await ok(['network', 'create', '--subnet', sub, a]);
+        const peer = ctx.name();
+        const c = ctx.name();
+        containers.push(peer, c);
+        await ok(['run', '-d', '--name', peer, '--network', a, 'busybox', 'sleep', '300']);
+        await ok(['run', '-d', '--name', c, '--network', a, '--ip', `${prefix}.77`, '--network-alias', 'web', '--link', `${peer}:db`, 'busybox', 'sleep', '300']);
+        const nets = (await inspectContainer(daemon, c)).NetworkSettings.Networks as Record<string, { IPAddress: string; Aliases: string[] | null; Links: string[] | null }>;
+        assert.deepEqual(Object.keys(nets), [a]);
+        assert.equal(nets[a]!.IPAddress, `${prefix}.77`);
+        assert.ok(nets[a]!.Aliases?.includes('web'), JSON.stringify(nets[a]));
+        assert.ok(nets[a]!.Links?.some((l) => l.endsWith(':db') || l.endsWith('/db')), JSON.stringify(nets[a]));
+        assert.equal(await ok(['inspect', '-f', '{{.HostConfig.NetworkMode}}', c]), `${a}\n`);
+        const alias = await run(['run', '--rm', '--network-alias', 'x', 'busybox', 'true']);
+        assert.equal(alias.code, 125);
+        assert.equal(alias.stderr.split('\n')[0]?.replace(/^[a-z]+: /, ''), 'network-scoped aliases are only supported for user-defined networks');
+        const mixed = await run(['run', '--rm', '--network', a, '--network', 'host', 'busybox', 'true']);
+        assert.equal(mixed.code, 125);
+        assert.match(mixed.stderr, /conflicting options: cannot attach both user-defined and non-user-defined network-modes/);
+      });
+    },
+  },
+  {
+    title: 'run on two networks, the second in the long syntax (API 1.44)',
+    skip: () => (engineUnderTest() === 'docker' ? 'the reference dockerd speaks API 1.41 (one network at create)' : null),
+    async fn(ctx) {
+      const { ok, daemon } = ctx;
+      await withNetworks(ctx, async (net, containers) => {
+        const a = net();
+        const b = net();
+        await ok(['network', 'create', a]);
+        await ok(['network', 'create', b]);
+        const c = ctx.name();
+        containers.push(c);
+        await ok(['run', '-d', '--name', c, '--network', a, '--network-alias', 'web', '--network', `name=${b},alias=api`, 'busybox', 'sleep', '300']);
+        const nets = (await inspectContainer(daemon, c)).NetworkSettings.Networks as Record<string, { Aliases: string[] | null }>;
+        assert.deepEqual(Object.keys(nets).sort(), [a, b].sort());
+        assert.ok(nets[a]!.Aliases?.includes('web'), JSON.stringify(nets[a]));
+        assert.ok(nets[b]!.Aliases?.includes('api'), JSON.stringify(nets[b]));
+        assert.equal(await ok(['inspect', '-f', '{{.HostConfig.NetworkMode}}', c]), `${a}\n`);
+      });
+    },
+  },
+  {
+    title: 'run --mac-address sets the endpoint MAC (API 1.44)',
+    skip: () => (engineUnderTest() === 'docker' ? 'the reference dockerd speaks API 1.41 (docker 28 refuses --mac-address there)' : null),
+    async fn(ctx) {
+      const { ok } = ctx;
+      await withNetworks(ctx, async (net, containers) => {
+        const a = net();
+        await ok(['network', 'create', a]);
+        const c = ctx.name();
+        containers.push(c);
+        await ok(['run', '-d', '--name', c, '--network', a, '--mac-address', '02:42:ac:11:ff:01', 'busybox', 'sleep', '300']);
+        assert.equal(await ok(['inspect', '-f', `{{(index .NetworkSettings.Networks "${a}").MacAddress}}`, c]), '02:42:ac:11:ff:01\n');
+        assert.equal(await ok(['exec', c, 'cat', '/sys/class/net/eth0/address']), '02:42:ac:11:ff:01\n');
       });
     },
   },
