@@ -98,6 +98,24 @@ describe('network: published ports (pierd, docker CLI)', { concurrency: false, t
     await k.ok(['rm', '-f', 'rp', 'rp2']);
   });
 
+  test('a user network container publishes too; one port on two host addresses; docker restart keeps it', async (t) => {
+    if (skip) return t.skip();
+    await k.ok(['network', 'create', 'pubnet']);
+    const p = await freePort();
+    await k.start('un-web', ['--network', 'pubnet', '-p', `127.0.0.1:${p}:80`], httpdCmd('hello-user-net'));
+    assert.equal(await httpGetEventually('127.0.0.1', p), 'hello-user-net\n');
+    // The same host port on another host address belongs to another container.
+    await k.start('host-web', ['-p', `${hostIp}:${p}:80`], httpdCmd('hello-host-addr'));
+    assert.equal(await httpGetEventually(hostIp, p), 'hello-host-addr\n');
+    assert.equal(await httpGetEventually('127.0.0.1', p), 'hello-user-net\n');
+    await k.ok(['restart', '-t', '0', 'un-web']);
+    assert.equal(await httpGetEventually('127.0.0.1', p), 'hello-user-net\n');
+    assert.equal((await k.ok(['port', 'un-web'])).trim(), `80/tcp -> 127.0.0.1:${p}`);
+    await k.ok(['rm', '-f', 'un-web', 'host-web']);
+    await k.ok(['network', 'rm', 'pubnet']);
+    await refused('127.0.0.1', p);
+  });
+
   test('a taken port: Docker\'s error, the container stays Created, no veth, no rule; works once freed', async (t) => {
     if (skip) return t.skip();
     const holder = net.createServer();

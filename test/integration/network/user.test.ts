@@ -212,6 +212,36 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     assert.match(ev, /^disconnect un2$/m);
   });
 
+  test('inspect: endpoint fields; --mac-address; rename changes the DNS name', async (t) => {
+    if (skip) return t.skip();
+    const netId = await k.inspect('un1', '{{.Id}}');
+    const ep = JSON.parse(await k.inspect('u1', '{{json (index .NetworkSettings.Networks "un1")}}'));
+    const gw = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0].IPAM.Config[0].Gateway as string;
+    assert.equal(ep.NetworkID, netId);
+    assert.match(ep.EndpointID, /^[0-9a-f]{64}$/);
+    assert.equal(ep.Gateway, gw);
+    assert.equal(ep.IPPrefixLen, 24);
+    assert.equal(ep.MacAddress, `02:42:${ep.IPAddress.split('.').map((o: string) => Number(o).toString(16).padStart(2, '0')).join(':')}`);
+    const id1 = await k.inspect('u1', '{{.Id}}');
+    assert.deepEqual([...(ep.DNSNames ?? [])].sort(), ['u1', 'web', id1.slice(0, 12)].sort());
+    const listed = JSON.parse(await k.ok(['network', 'inspect', 'un1']))[0].Containers[id1];
+    assert.equal(listed.Name, 'u1');
+    assert.equal(listed.EndpointID, ep.EndpointID);
+    assert.equal(listed.IPv4Address, `${ep.IPAddress}/24`);
+    // A MAC address of one's own.
+    await k.start('macx', ['--network', 'un1', '--mac-address', '02:42:de:ad:be:ef']);
+    assert.equal(await k.inspect('macx', '{{(index .NetworkSettings.Networks "un1").MacAddress}}'), '02:42:de:ad:be:ef');
+    assert.equal((await k.sh('macx', 'cat /sys/class/net/eth0/address')).stdout.trim(), '02:42:de:ad:be:ef');
+    // Renamed: the new name answers, the old one does not.
+    const ip = await k.ipOf('macx');
+    await k.ok(['rename', 'macx', 'macy']);
+    const ping = await k.sh('u2', 'ping -c1 -W2 macy');
+    assert.equal(ping.code, 0, `${ping.stdout}${ping.stderr}`);
+    assert.ok(ping.stdout.includes(ip), ping.stdout);
+    await unresolved('u2', 'macx', 'the old name is gone after rename');
+    await k.ok(['rm', '-f', 'macy']);
+  });
+
   test('rm: refused with active endpoints; after the containers go, the bridge goes too', async (t) => {
     if (skip) return t.skip();
     const id = await k.inspect('un1', '{{.Id}}');
@@ -221,8 +251,20 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     // The kernel deletes a veth pair with its namespace, asynchronously: allow it a moment.
     const br = `br-${id.slice(0, 12)}`;
     await eventually(`no veth left on ${br} (${linksOnBridge(br).join(', ')})`, () => linksOnBridge(br).length === 0, 3000);
-    await k.ok(['network', 'rm', 'un1', 'un2', 'int1']);
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await k.ok(['network', 'rm', 'un1', 'un2']);
     assert.equal(linkExists(`br-${id.slice(0, 12)}`), false, 'bridge deleted with its network');
     assert.match(await k.fails(['network', 'inspect', 'un1']), /network un1 not found/);
+    // prune: custom networks without containers go (with their bridges); predefined ones stay.
+    const pid = (await k.ok(['network', 'create', 'pruneme'])).trim();
+    const out = await k.ok(['network', 'prune', '-f']);
+    assert.match(out, /^Deleted Networks:\n/);
+    assert.match(out, /^pruneme$/m);
+    assert.match(out, /^int1$/m);
+    assert.equal(linkExists(`br-${pid.slice(0, 12)}`), false);
+    const left = (await k.ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n').filter(Boolean).sort();
+    assert.deepEqual(left, ['bridge', 'host', 'none']);
+    const ev = await k.ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=network', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}']);
+    for (const line of ['destroy un1 bridge', 'destroy un2 bridge', 'create pruneme bridge', 'destroy pruneme bridge', 'destroy int1 bridge']) assert.match(ev, new RegExp(`^${line}$`, 'm'), ev);
   });
 });
