@@ -162,13 +162,15 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
 /** Adds the file and line of the key an error names (the last file that has it). */
 function locate(e: unknown, parsed: ParsedFile[]): unknown {
   if (!(e instanceof ComposeError) || !e.where.path || e.where.line !== undefined) return e;
-  const segs = e.where.path.split('.');
-  for (const f of [...parsed].reverse()) {
-    if (!hasPath(f.data, segs)) continue;
-    const pos = f.positionOf(segs);
-    if (!pos) continue;
-    const err = new ComposeError(`${e.message} (${f.file} line ${pos.line})`, { ...e.where, file: f.file, line: pos.line, column: pos.column });
-    return err;
+  const full = e.where.path.split('.');
+  // the key itself, else its nearest ancestor (a dependency added from links has no key)
+  for (let n = full.length; n >= Math.min(2, full.length); n--) {
+    const segs = full.slice(0, n);
+    for (const f of [...parsed].reverse()) {
+      if (!hasPath(f.data, segs)) continue;
+      const pos = f.positionOf(segs);
+      if (pos) return new ComposeError(`${e.message} (${f.file} line ${pos.line})`, { ...e.where, file: f.file, line: pos.line, column: pos.column });
+    }
   }
   return e;
 }
@@ -218,7 +220,8 @@ function finish(
     environment,
     profiles,
   };
-  const usesDefault = Object.values(enabled).some((s) => 'default' in s.networks);
+  // as Compose: the implicit default network exists when any service (enabled or not) uses it
+  const usesDefault = Object.values(all).some((s) => 'default' in s.networks);
   if (usesDefault && !project.networks.default) project.networks.default = { name: `${name}_default`, labels: {} };
   for (const n of opts.services ?? []) if (!all[n]) throw new ComposeError(`no such service: ${n}`);
   checkReferences(project, warn);

@@ -74,13 +74,24 @@ test('service: depends_on, networks, command, build', () => {
     depends_on: { db: { condition: 'service_healthy' }, job: { condition: 'service_completed_successfully', required: false, restart: true } },
     networks: { front: { aliases: ['web'], ipv4_address: '10.0.0.5' }, back: null },
     build: { context: 'app', dockerfile: 'Dockerfile.dev', args: ['A=1', 'HOSTVAR', 'B'], target: 'dev' },
+    volumes: ['/data/'],
+    links: ['db:database', 'cache'],
+    volumes_from: ['store:ro', 'container:x'],
+    ipc: 'service:shm',
+    pull_policy: 'if_not_present',
   }, ctx);
   assert.deepEqual(t.depends_on, {
     db: { condition: 'service_healthy', required: true, restart: false },
     job: { condition: 'service_completed_successfully', required: false, restart: true },
+    cache: { condition: 'service_started', required: true, restart: true },
+    shm: { condition: 'service_started', required: true, restart: true },
+    store: { condition: 'service_started', required: true, restart: false },
   });
+  assert.equal(t.volumes[0]!.target, '/data');
+  assert.equal(t.pull_policy, 'missing');
+  assert.deepEqual(normalizeService('a', { build: { dockerfile_inline: 'FROM x' } }, ctx).build, { context: '/proj', dockerfile: '', dockerfile_inline: 'FROM x' });
   assert.deepEqual(t.networks, { front: { aliases: ['web'], ipv4_address: '10.0.0.5' }, back: null });
-  assert.deepEqual(t.build, { context: '/proj/app', dockerfile: 'Dockerfile.dev', args: { A: '1', HOSTVAR: 'fromhost', B: null }, target: 'dev' });
+  assert.deepEqual(t.build, { context: '/proj/app', dockerfile: 'Dockerfile.dev', args: { A: '1', HOSTVAR: 'fromhost' }, target: 'dev' });
 });
 
 test('service: labels, ulimits, sysctls, extra_hosts, secrets, configs, devices, lists', () => {

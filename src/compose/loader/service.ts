@@ -37,12 +37,17 @@ function commandOf(v: unknown, p: string): string[] | null {
 function build(v: unknown, p: string, ctx: ServiceContext): ServiceBuild {
   const raw: Record<string, unknown> = isObj(v) ? v : { context: v };
   const ctxDir = String(raw.context ?? '.');
-  const b: ServiceBuild = { context: isUrl(ctxDir) ? ctxDir : resolveHostPath(ctxDir, ctx), dockerfile: String(raw.dockerfile ?? 'Dockerfile') };
+  const b: ServiceBuild = { context: isUrl(ctxDir) ? ctxDir : resolveHostPath(ctxDir, ctx), dockerfile: String(raw.dockerfile ?? '') };
+  if (raw.dockerfile === undefined && raw.dockerfile_inline === undefined) b.dockerfile = 'Dockerfile';
   for (const [k, val] of Object.entries(raw)) {
     if (k === 'context' || k === 'dockerfile') continue;
     if (k === 'args') {
-      const args = mapOrList(val);
-      for (const [ak, av] of Object.entries(args)) if (av === null && ctx.lookup(ak) !== undefined) args[ak] = ctx.lookup(ak)!;
+      // a bare arg takes its value from the environment, and is dropped when unset there
+      const args: Record<string, string> = {};
+      for (const [ak, av] of Object.entries(mapOrList(val))) {
+        const v = av ?? ctx.lookup(ak);
+        if (v !== undefined) args[ak] = v;
+      }
       b.args = args;
     } else if (k === 'labels') b.labels = stringMap(val);
     else if (k === 'shm_size') b.shm_size = bytes(val, `${p}.shm_size`);
@@ -193,6 +198,17 @@ export function normalizeService(name: string, raw: Record<string, unknown>, ctx
   s.networks = networks(raw.networks);
   if (Object.keys(s.networks).length === 0 && s.network_mode === undefined) s.networks = { default: null };
   s.depends_on = dependsOn(raw.depends_on);
+  // links, shared namespaces and volumes_from are dependencies too (as Compose adds them)
+  const implied = (dep: string, restart: boolean) => {
+    if (dep && !s.depends_on[dep]) s.depends_on[dep] = { condition: 'service_started', required: true, restart };
+  };
+  for (const l of s.links ?? []) implied(l.split(':')[0]!, true);
+  for (const k of ['network_mode', 'ipc', 'pid', 'uts', 'cgroup']) {
+    const v = raw[k];
+    if (typeof v === 'string' && v.startsWith('service:')) implied(v.slice(8), true);
+  }
+  for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) implied(v.split(':')[0]!, false);
+  if (s.pull_policy === 'if_not_present') s.pull_policy = 'missing';
   if (isObj(raw.healthcheck)) s.healthcheck = healthcheck(raw.healthcheck, `${p}.healthcheck`);
   if (isObj(raw.deploy)) s.deploy = deploy(raw.deploy, `${p}.deploy`);
   if (raw.scale !== undefined && raw.scale !== null) s.scale = Number(raw.scale);

@@ -49,34 +49,45 @@ export function parseVolumeSpec(spec: string, p: string, ctx: PathContext): Serv
   return v;
 }
 
-/** Normalises a service's `volumes:` list. Throws ComposeError. */
+/** Normalises a service's `volumes:` list (targets cleaned like Go's path.Clean). Throws ComposeError. */
 export function normalizeVolumes(list: unknown, p: string, ctx: PathContext): ServiceVolume[] {
   if (!Array.isArray(list)) return [];
   return list.map((item, i) => {
-    const ip = `${p}.${i}`;
-    if (typeof item === 'string') return parseVolumeSpec(item, ip, ctx);
-    if (!isObj(item)) throw invalid(ip, 'must be a string or mapping');
-    const type = String(item.type ?? 'volume') as ServiceVolume['type'];
-    const v: ServiceVolume = { type, target: String(item.target ?? '') };
-    if (item.source !== undefined && item.source !== null && item.source !== '') {
-      v.source = type === 'bind' ? resolveHostPath(String(item.source), ctx) : String(item.source);
-    }
-    if (item.read_only !== undefined) v.read_only = Boolean(item.read_only);
-    if (item.consistency !== undefined) v.consistency = String(item.consistency);
-    if (isObj(item.bind)) {
-      v.bind = {};
-      if (item.bind.propagation !== undefined) v.bind.propagation = String(item.bind.propagation);
-      if (item.bind.create_host_path !== undefined) v.bind.create_host_path = Boolean(item.bind.create_host_path);
-      if (item.bind.selinux !== undefined) v.bind.selinux = String(item.bind.selinux);
-    }
-    if (isObj(item.volume)) v.volume = item.volume.nocopy !== undefined ? { nocopy: Boolean(item.volume.nocopy) } : {};
-    if (isObj(item.tmpfs)) {
-      v.tmpfs = {};
-      if (item.tmpfs.size !== undefined) v.tmpfs.size = bytes(item.tmpfs.size, `${ip}.tmpfs.size`);
-      if (item.tmpfs.mode !== undefined) v.tmpfs.mode = Number(item.tmpfs.mode);
-    }
-    if (v.target === '') throw invalid(ip, 'target is required');
-    if (type === 'bind' && v.source === undefined) throw invalid(ip, 'missing source for bind mount');
+    const v = oneVolume(item, `${p}.${i}`, ctx);
+    v.target = cleanTarget(v.target);
     return v;
   });
+}
+
+/** Go's path.Clean for a container path ("/data/" → "/data"). Never throws. */
+function cleanTarget(t: string): string {
+  const c = path.posix.normalize(t);
+  return c.length > 1 ? c.replace(/\/+$/, '') : c;
+}
+
+function oneVolume(item: unknown, ip: string, ctx: PathContext): ServiceVolume {
+  if (typeof item === 'string') return parseVolumeSpec(item, ip, ctx);
+  if (!isObj(item)) throw invalid(ip, 'must be a string or mapping');
+  const type = String(item.type ?? 'volume') as ServiceVolume['type'];
+  const v: ServiceVolume = { type, target: String(item.target ?? '') };
+  if (item.source !== undefined && item.source !== null && item.source !== '') {
+    v.source = type === 'bind' ? resolveHostPath(String(item.source), ctx) : String(item.source);
+  }
+  if (item.read_only !== undefined) v.read_only = Boolean(item.read_only);
+  if (item.consistency !== undefined) v.consistency = String(item.consistency);
+  if (isObj(item.bind)) {
+    v.bind = {};
+    if (item.bind.propagation !== undefined) v.bind.propagation = String(item.bind.propagation);
+    if (item.bind.create_host_path !== undefined) v.bind.create_host_path = Boolean(item.bind.create_host_path);
+    if (item.bind.selinux !== undefined) v.bind.selinux = String(item.bind.selinux);
+  }
+  if (isObj(item.volume)) v.volume = item.volume.nocopy !== undefined ? { nocopy: Boolean(item.volume.nocopy) } : {};
+  if (isObj(item.tmpfs)) {
+    v.tmpfs = {};
+    if (item.tmpfs.size !== undefined) v.tmpfs.size = bytes(item.tmpfs.size, `${ip}.tmpfs.size`);
+    if (item.tmpfs.mode !== undefined) v.tmpfs.mode = Number(item.tmpfs.mode);
+  }
+  if (v.target === '') throw invalid(ip, 'target is required');
+  if (type === 'bind' && v.source === undefined) throw invalid(ip, 'missing source for bind mount');
+  return v;
 }
