@@ -24,6 +24,10 @@ const full: FirewallState = {
 const fullText = `table ip pier-0a1b2c3d {}
 delete table ip pier-0a1b2c3d
 table ip pier-0a1b2c3d {
+	chain localnet {
+		type filter hook prerouting priority raw; policy accept;
+		iifname { "pier0", "br-0123456789ab", "br-internal01", "br-nomasq0001" } ip daddr 127.0.0.0/8 drop
+	}
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
 		iifname "br-0123456789ab" ip daddr 172.18.0.1 udp dport 53 dnat to 172.18.0.1:40000
@@ -64,6 +68,9 @@ table ip pier-0a1b2c3d {
 const emptyText = `table ip pier-0a1b2c3d {}
 delete table ip pier-0a1b2c3d
 table ip pier-0a1b2c3d {
+	chain localnet {
+		type filter hook prerouting priority raw; policy accept;
+	}
 	chain prerouting {
 		type nat hook prerouting priority dstnat; policy accept;
 		fib daddr type local jump published
@@ -104,6 +111,7 @@ test('empty state renders the bare chains', () => {
 test('two bridges isolate each other with single-name matches', () => {
   const text = renderFirewall('pier-x', twoBridges);
   assert.match(text, /\t\tiifname "pier0" oifname "br-aa" drop\n\t\tiifname "br-aa" oifname "pier0" drop\n/);
+  assert.match(text, /\t\tiifname \{ "pier0", "br-aa" \} ip daddr 127\.0\.0\.0\/8 drop\n/);
 });
 
 test('destroy script creates then deletes the table', () => {

@@ -2,6 +2,9 @@
  * Pure: a FirewallState → the nft script that replaces the daemon's table in one transaction.
  *
  * Layout of table `ip <name>`:
+ * - `localnet` (filter, raw): packets from a bridge to 127.0.0.0/8 are dropped. Each bridge has
+ *   route_localnet=1 (so the host's 127.0.0.1 can be DNAT'ed to containers), which would
+ *   otherwise let a container reach the host's loopback-only services through its gateway.
  * - `prerouting` (nat, dstnat): DNS redirects for bridges whose embedded server could not bind
  *   port 53, then published ports for traffic to a local address (`fib daddr type local`):
  *   from outside, and hairpin from containers through the host's address.
@@ -106,6 +109,13 @@ function forwardRules(nets: FirewallNetwork[]): string[] {
   return rules;
 }
 
+function localnetRules(nets: FirewallNetwork[]): string[] {
+  const bridges = [...new Set(nets.map((n) => n.bridge))];
+  if (bridges.length === 0) return [];
+  const set = bridges.length === 1 ? ifname(bridges[0]!) : `{ ${bridges.map(ifname).join(', ')} }`;
+  return [`iifname ${set} ip daddr 127.0.0.0/8 drop`];
+}
+
 function chain(name: string, head: string | undefined, rules: string[]): string {
   const body = [...(head ? [head] : []), ...rules].map((r) => `\t\t${r}\n`).join('');
   return `\tchain ${name} {\n${body}\t}\n`;
@@ -128,6 +138,7 @@ export function renderFirewall(tableName: string, state: FirewallState): string 
     `table ip ${t} {}\n` +
     `delete table ip ${t}\n` +
     `table ip ${t} {\n` +
+    chain('localnet', 'type filter hook prerouting priority raw; policy accept;', localnetRules(state.networks)) +
     chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', [...dns, 'fib daddr type local jump published']) +
     chain('output', 'type nat hook output priority -100; policy accept;', ['fib daddr type local jump published']) +
     chain('published', undefined, publishedRules(state.ports, internalBridges)) +

@@ -3,7 +3,12 @@
  * (rules from firewall-rules.ts). Applies are serialised: while one runs, later calls wait and
  * only the newest state waiting is applied (last state wins); every caller whose state was
  * superseded settles with the outcome of the run that replaced it.
+ *
+ * After the table is in place, each listed bridge gets `net.ipv4.conf.<bridge>.route_localnet=1`
+ * (DNAT from the host's 127.0.0.1 to a container must be allowed to leave through the bridge);
+ * the table's `localnet` chain keeps containers from using it to reach the host's loopback.
  */
+import { writeFile } from 'node:fs/promises';
 import { run } from '../../lib/exec.js';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
@@ -29,6 +34,8 @@ interface Waiter {
 interface Pending {
   script: string;
   destroy: boolean;
+  /** Bridges that need route_localnet once the script is applied. */
+  bridges: string[];
   waiters: Waiter[];
 }
 
@@ -54,7 +61,10 @@ export function createFirewall(deps: FirewallDeps, opts: FirewallOptions): Firew
     pending = undefined;
     running = true;
     nft(job.script).then(
-      () => job.waiters.forEach((w) => w.resolve()),
+      async () => {
+        await Promise.all(job.bridges.map((b) => localnet(b)));
+        job.waiters.forEach((w) => w.resolve());
+      },
       (e: unknown) => {
         if (job.destroy) {
           log.debug('nft table delete failed', { table: opts.table, err: (e as Error).message });
@@ -67,10 +77,19 @@ export function createFirewall(deps: FirewallDeps, opts: FirewallOptions): Firew
     });
   }
 
-  function enqueue(script: string, destroy: boolean): Promise<void> {
+  /** Sets route_localnet on `bridge`; a bridge that does not exist (yet) is only logged. */
+  async function localnet(bridge: string): Promise<void> {
+    try {
+      await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '1');
+    } catch (e) {
+      log.debug('route_localnet not set', { bridge, err: (e as Error).message });
+    }
+  }
+
+  function enqueue(script: string, destroy: boolean, bridges: string[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject };
-      pending = { script, destroy, waiters: [...(pending?.waiters ?? []), w] };
+      pending = { script, destroy, bridges, waiters: [...(pending?.waiters ?? []), w] };
       pump();
     });
   }
@@ -83,11 +102,11 @@ export function createFirewall(deps: FirewallDeps, opts: FirewallOptions): Firew
       } catch (e) {
         return Promise.reject(e);
       }
-      return enqueue(script, false);
+      return enqueue(script, false, [...new Set(state.networks.map((n) => n.bridge))]);
     },
     async destroy() {
       try {
-        await enqueue(renderDestroy(opts.table), true);
+        await enqueue(renderDestroy(opts.table), true, []);
       } catch (e) {
         log.debug('nft table delete failed', { table: opts.table, err: (e as Error).message });
       }

@@ -78,9 +78,9 @@ function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
 }
 
 /**
- * Builds the kernel plumbing (see NetKernel in parts.ts). ensureBridge also sets
- * `net.ipv4.conf.<bridge>.route_localnet=1` so DNAT from 127.0.0.1 to a container can leave
- * through the bridge.
+ * Builds the kernel plumbing (see NetKernel in parts.ts). Host veths get hairpin mode (a
+ * container reaching its own published port through the host). route_localnet on bridges is
+ * the firewall's business (it sets it once its guard rule is in place).
  */
 export function createNetKernel(deps: NetKernelDeps): NetKernel {
   const log = deps.log;
@@ -168,7 +168,6 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
         err = await batch(lines.slice(1)); // created meanwhile by a concurrent call
       }
       if (err) throw internal(`failed to set up bridge ${name}: ${err}`);
-      await sysctl(`net/ipv4/conf/${name}/route_localnet`, '1');
     },
 
     deleteLink,

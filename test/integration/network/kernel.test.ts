@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { readlink } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, start } from '../../../src/lib/exec.js';
@@ -162,11 +162,9 @@ after(async () => {
 
 // ---- tests ---------------------------------------------------------------------------------
 
-test('bridges exist with route_localnet; hostRoutes lists their subnets', { skip }, async () => {
+test('bridges exist; hostRoutes lists their subnets', { skip }, async () => {
   assert.deepEqual((await kernel.listLinks(pfx)).sort(), Object.values(br).sort());
   assert.equal(await kernel.linkExists(br.a), true);
-  const { readFile } = await import('node:fs/promises');
-  assert.equal((await readFile(`/proc/sys/net/ipv4/conf/${br.a}/route_localnet`, 'utf8')).trim(), '1');
   assert.ok((await kernel.hostRoutes()).includes(`${net4(1, 0)}/24`));
   await kernel.ensureBridge({ name: br.a, addresses: [`${net4(1, 1)}/24`], mtu: 1500 }); // idempotent
   // Concurrent calls for one new bridge both succeed.
@@ -221,6 +219,8 @@ test('without the firewall table, two bridges route to each other; with it they 
   await firewall.apply(state());
   const t2 = performance.now();
   console.log(`# firewall apply: first ${(t1 - t0).toFixed(1)} ms, replace ${(t2 - t1).toFixed(1)} ms`);
+  for (const b of [br.a, br.b, br.i]) assert.equal((await readFile(`/proc/sys/net/ipv4/conf/${b}/route_localnet`, 'utf8')).trim(), '1', b);
+  assert.equal((await readFile(`/proc/sys/net/ipv4/conf/${br.u}/route_localnet`, 'utf8')).trim(), '0', 'not a pier network');
   assert.equal(await ping(c.a1, c.b1.ip), false, 'a1 → b1 dropped');
   assert.equal(await ping(c.b1, c.a1.ip), false, 'b1 → a1 dropped');
   assert.ok(await ping(c.a1, c.a2.ip), 'same bridge still fine');
@@ -265,6 +265,23 @@ test('DNS redirect: gateway:53 from the bridge reaches a server on another port 
   } finally {
     server.close();
     await firewall.apply(state());
+  }
+});
+
+test('route_localnet does not open the host\'s 127.0.0.1 services to containers', { skip }, async () => {
+  const secret = net.createServer((s) => s.once('data', () => s.end('HTTP/1.0 200 OK\r\n\r\nsecret')));
+  await new Promise<void>((r) => secret.listen(0, '127.0.0.1', r));
+  const port = (secret.address() as net.AddressInfo).port;
+  try {
+    // The container sends to 127.0.0.1 through its gateway (it may do so: its namespace is its own).
+    const setup = `echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet && ip route add 127.0.0.0/8 via ${net4(1, 1)} dev eth0 && ip route get 127.0.0.1`;
+    const r = await inNs(c.a2.pid, ['sh', '-c', setup]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await wget(c.a2, `http://127.0.0.1:${port}/`), undefined, 'dropped');
+    assert.equal(await wget(c.a2, `http://127.0.0.1:${tcpPort}/`), undefined, 'to a published port too (it is reachable through the host address)');
+  } finally {
+    await inNs(c.a2.pid, ['ip', 'route', 'del', '127.0.0.0/8']);
+    secret.close();
   }
 });
 
