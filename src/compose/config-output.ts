@@ -35,6 +35,8 @@ const size = (b: number | undefined) => (b === undefined ? undefined : String(b)
 function service(s: ServiceConfig): Obj {
   const o: Obj = { ...s };
   delete o.name;
+  // env_file contents are already merged into environment (Compose discards the references)
+  delete o.env_file;
   if (s.healthcheck) {
     const h = s.healthcheck;
     o.healthcheck = ordered(
