@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestDaemon } from '../../harness/index.js';
-import { skipUnless } from '../../harness/index.js';
 import { createOutsideNs, type OutsideNs } from '../../harness/outside-ns.js';
 import { SUITE_TIMEOUT, dock, forwardBlocked, startNetDaemon, type Dock } from './support.js';
 
@@ -20,7 +19,10 @@ describe('network: NAT to an outside namespace (pierd, docker CLI)', { concurren
   before(async (t) => {
     ({ d, skip } = await startNetDaemon(t as never, 'net-nat'));
     if (skip) return;
-    if (skipUnless(t as never, forwardBlocked())) {
+    const blocked = forwardBlocked();
+    if (blocked) {
+      process.stderr.write(`# skip: ${blocked}\n`);
+      await d.stop();
       skip = true;
       return;
     }

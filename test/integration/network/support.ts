@@ -12,7 +12,7 @@ import * as packet from 'dns-packet';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  engineUnderTest, runDocker, skipUnless, startBusyboxDaemon, type CliResult, type DaemonOptions,
+  engineUnderTest, rootMissing, runDocker, startBusyboxDaemon, type CliResult, type DaemonOptions,
   type Skippable, type TestDaemon,
 } from '../../harness/index.js';
 import { linksOnBridge, nftTableOf } from '../../harness/net-cleanup.js';
@@ -21,19 +21,27 @@ import { linksOnBridge, nftTableOf } from '../../harness/net-cleanup.js';
 export const SUITE_TIMEOUT = 300_000;
 
 /**
- * Starts a busybox pierd for a networking suite. Skips (skip true) without root, when the
- * engine under test is the reference dockerd (started here with --bridge none), or when this
- * pierd build has no networking flags yet (no isolated bridge/address space to test on).
+ * Starts a busybox pierd for a networking suite. Returns skip true (after printing the reason)
+ * without root, when the engine under test is the reference dockerd (started here with
+ * --bridge none), or when this pierd build has no networking flags yet (no isolated
+ * bridge/address space to test on). The tests then skip themselves: calling `skip()` on a
+ * suite hook's context would cancel them instead. `_t` is kept for the callers' symmetry with
+ * startBusyboxDaemon. Throws what startDaemon/loadBusybox throw.
  */
-export async function startNetDaemon(t: Skippable, name: string, opts: DaemonOptions = {}): Promise<{ d: TestDaemon; skip: boolean }> {
-  const none = { d: undefined as unknown as TestDaemon, skip: true };
-  if (skipUnless(t, engineUnderTest() === 'docker' ? 'the reference dockerd runs with --bridge none --iptables=false here' : null)) return none;
-  const r = await startBusyboxDaemon(t, { name, ...opts });
-  if (r.skip) return none;
+export async function startNetDaemon(_t: Skippable, name: string, opts: DaemonOptions = {}): Promise<{ d: TestDaemon; skip: boolean; reason?: string }> {
+  const quiet: Skippable = { skip: () => undefined };
+  const none = (reason: string) => {
+    process.stderr.write(`# skip: ${reason}\n`);
+    return { d: undefined as unknown as TestDaemon, skip: true, reason };
+  };
+  if (engineUnderTest() === 'docker') return none('the reference dockerd runs with --bridge none --iptables=false here');
+  const root = rootMissing();
+  if (root) return none(root);
+  const r = await startBusyboxDaemon(quiet, { name, ...opts });
+  if (r.skip) return none('the daemon could not be started');
   if (!r.d.net) {
     await r.d.stop();
-    skipUnless(t, 'pierd has no --bip/--bridge flags yet: no private bridge and address space for network tests');
-    return none;
+    return none('pierd has no --bip/--bridge flags yet: no private bridge and address space for network tests');
   }
   return r;
 }
