@@ -25,8 +25,9 @@ export interface PortReservationsDeps {
   log: Logger;
 }
 
-/** Docker's ephemeral host-port range. */
+/** First port of Docker's ephemeral host-port range (hostPort 0). */
 export const EPHEMERAL_FIRST = 32768;
+/** Last port of Docker's ephemeral host-port range. */
 export const EPHEMERAL_LAST = 60999;
 
 type Proto = 'tcp' | 'udp' | 'sctp';

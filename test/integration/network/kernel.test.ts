@@ -132,9 +132,12 @@ function state(over: Partial<FirewallState> = {}): FirewallState {
 before(async () => {
   if (skip) return;
   const routes = await kernel.hostRoutes();
-  for (let b = 200 + (randomBytes(1)[0]! % 50); ; b++) {
-    if (!routes.some((r) => overlaps(r, `10.${b}.0.0/16`))) { base = b; break; }
+  const start0 = randomBytes(1)[0]! % 50;
+  for (let i = 0; i < 50 && !base; i++) {
+    const b = 200 + ((start0 + i) % 50);
+    if (!routes.some((r) => overlaps(r, `10.${b}.0.0/16`))) base = b;
   }
+  assert.ok(base, 'no free 10.200-249.0.0/16 for the test');
   const addrs = JSON.parse((await run('ip', ['-4', '-j', 'addr', 'show', 'dev', 'eth0'])).stdout || '[]') as { addr_info: { local: string }[] }[];
   hostIp = addrs[0]?.addr_info[0]?.local ?? '';
   nets = [
