@@ -196,3 +196,27 @@ test('load: a 5-service file loads in a few ms', async () => {
   // a few ms alone; generous here because test files run in parallel on a busy machine
   assert.ok(each < 60, `${each} ms per load`);
 });
+
+test('load: v2.4 and v3.x file formats', async () => {
+  const dir = path.join(fixtures, 'formats');
+  const v2 = await loadProject(opts(dir, { files: ['v2.yml'], projectName: 'wp' }));
+  assert.equal(v2.services.db!.mem_limit, 512 * 1024 * 1024);
+  assert.equal((v2.services.db as unknown as Record<string, unknown>).cpu_shares, 512);
+  assert.deepEqual(v2.services.wordpress!.logging, { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } });
+  assert.deepEqual(v2.services.wordpress!.ulimits, { nofile: { soft: 20000, hard: 40000 } });
+  assert.deepEqual(v2.services.wordpress!.sysctls, { 'net.core.somaxconn': '1024' });
+  assert.deepEqual(v2.volumes, { db_data: { name: 'wp_db_data', labels: {} } });
+  const v3 = await loadProject(opts(dir, { files: ['v3.yml'], projectName: 'app' }));
+  const web = v3.services.web!;
+  assert.deepEqual(web.deploy, {
+    replicas: 2,
+    resources: { limits: { cpus: '0.50', memory: 50 * 1024 * 1024 } },
+    restart_policy: { condition: 'on-failure', delay: 5e9, max_attempts: 3, window: 120e9 },
+  });
+  assert.deepEqual(web.secrets, [{ source: 'my_secret', target: '/run/secrets/my_secret' }]);
+  assert.deepEqual(web.configs, [{ source: 'my_config', target: '/redis_config', mode: 0o440 }]);
+  assert.deepEqual(web.tmpfs, ['/run']);
+  assert.equal(web.init, true);
+  assert.deepEqual(v3.secrets, { my_secret: { name: 'app_my_secret', file: path.join(dir, 'my_secret.txt') } });
+  assert.deepEqual(v3.networks.front, { name: 'app_front', labels: {}, driver: 'bridge', ipam: { config: [{ subnet: '172.28.0.0/16' }] } });
+});

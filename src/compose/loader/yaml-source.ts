@@ -3,7 +3,7 @@
  * need from the syntax tree: the position of any key path (for error messages) and the paths
  * tagged `!reset` / `!override` (for merging).
  */
-import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type ScalarTag } from 'yaml';
 import { ComposeError } from '../model.js';
 
 /** A key path: map keys and sequence indexes. */
@@ -26,6 +26,16 @@ export interface ParsedFile {
 /** Joins a key path for the reset/override sets. Never throws. */
 export const pathKey = (p: KeyPath): string => p.join('\0');
 
+/** go-yaml reads `0440` as octal (file modes are written so); YAML 1.2 alone would read 440. */
+const GO_OCTAL: ScalarTag = {
+  identify: (v) => typeof v === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'OCT',
+  test: /^0[0-7]+$/,
+  resolve: (s) => parseInt(s, 8),
+};
+
 /** go-yaml's wording for yaml@2's error codes (what Docker Compose users see). */
 const GO_YAML: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'mapping values are not allowed in this context',
@@ -43,7 +53,7 @@ const GO_YAML: Record<string, string> = {
  */
 export function parseComposeYaml(text: string, file: string): ParsedFile {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { merge: true, lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { merge: true, lineCounter: lc, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [GO_OCTAL, ...tags] });
   const err = doc.errors[0];
   if (err) {
     const pos = lc.linePos(err.pos[0]);
