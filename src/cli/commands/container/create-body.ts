@@ -13,6 +13,7 @@ import {
 } from './create-parsers.js';
 import { networkConfig } from './create-network.js';
 import { parseExpose } from './create-ports.js';
+import { validDns, validDnsSearch, validExtraHosts, validLinks } from './create-dns.js';
 
 /** What the builder needs besides the flags. */
 export interface BodyInput {
@@ -118,6 +119,11 @@ const WINDOWS_ONLY = ['cpu-count', 'cpu-percent', 'io-maxbandwidth', 'io-maxiops
  */
 export function buildCreatePlan(inp: BodyInput): CreatePlan {
   const { opts: o, lookupEnv, readFile } = inp;
+  // Flag-value checks docker's option parser makes before anything else.
+  const names = {
+    dns: validDns(list(o.dns)), dnsSearch: validDnsSearch(list(o['dns-search'])),
+    extraHosts: validExtraHosts(list(o['add-host'])), links: validLinks(list(o.link)),
+  };
   const windowsOnly = WINDOWS_ONLY.filter((f) => o[f] !== undefined);
   if (windowsOnly.length) {
     throw new CliError(windowsOnly.map((f) => `"--${f}" is only supported on a Docker daemon running on windows, but the Docker daemon is running on linux`).join('\n'), 1);
@@ -181,14 +187,14 @@ export function buildCreatePlan(inp: BodyInput): CreatePlan {
     CapAdd: caps(list(o['cap-add'])),
     CapDrop: caps(list(o['cap-drop'])),
     CgroupnsMode: str(o.cgroupns) ?? '',
-    Dns: list(o.dns),
+    Dns: names.dns,
     DnsOptions: [...list(o['dns-option']), ...list(o['dns-opt'])],
-    DnsSearch: list(o['dns-search']),
-    ExtraHosts: list(o['add-host']).length ? list(o['add-host']) : null,
+    DnsSearch: names.dnsSearch,
+    ExtraHosts: names.extraHosts.length ? names.extraHosts : null,
     GroupAdd: list(o['group-add']).length ? list(o['group-add']) : null,
     IpcMode: str(o.ipc) ?? '',
     Cgroup: '',
-    Links: list(o.link).length ? list(o.link) : null,
+    Links: names.links.length ? names.links : null,
     OomScoreAdj: intOpt(o, 'oom-score-adj', '--oom-score-adj') ?? 0,
     PidMode: str(o.pid) ?? '',
     Privileged: o.privileged === true,

@@ -10,6 +10,7 @@ import { ApiError, compareVersions } from '../../../client/index.js';
 import { showProgress } from '../../progress.js';
 import { CliError } from '../../errors.js';
 import type { CreatePlan } from './create-body.js';
+import { localhostDnsWarning } from './create-dns.js';
 
 /** Splits "repo[:tag][@digest]" into the fromImage/tag pair the CLI sends (tag defaults to latest). */
 export function splitReference(ref: string): { name: string; tag: string } {
@@ -52,6 +53,8 @@ export async function createContainer(ctx: CliContext, plan: CreatePlan): Promis
     // docker 28 sends MAC addresses per network only, which older daemons do not know.
     throw new CliError(`"specify mac-address per network" requires API version 1.44, but the Docker daemon API version is ${version}`);
   }
+  const warning = localhostDnsWarning(plan.body.HostConfig?.Dns);
+  if (warning) ctx.err(`${warning}\n`);
   const pull = () => pullImage(ctx, image, { platform: plan.platform, quiet: plan.quiet, write: ctx.err, tty: false });
   if (plan.pull === 'always') await pull();
   let res;
