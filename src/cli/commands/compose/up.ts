@@ -85,6 +85,7 @@ export const sub: SubSpec = {
     const abortOnExit = o['abort-on-container-exit'] === true || exitCodeFrom !== undefined;
     if (detach && abortOnExit) throw new UsageError('--abort-on-container-exit and --detach are incompatible');
     const opts = upOptions(args, o, false);
+    opts.buildOptions = { output: (t) => c.ctx.err(t) };
     const project = await c.project();
     if (exitCodeFrom && !project.services[exitCodeFrom]) throw new UsageError(`no such service: ${exitCodeFrom}`, { code: 1 });
     const engine = c.engine();
