@@ -43,7 +43,8 @@ function rebase(svc: Record<string, unknown>, dir: string): Record<string, unkno
  * Throws ComposeError for a missing base service or file and for circular extends.
  */
 export async function resolveExtends(data: Record<string, unknown>, file: string, load: FileLoader): Promise<Record<string, unknown>> {
-  const services = isObj(data.services) ? data.services : {};
+  if (!isObj(data.services)) return data;
+  const services = data.services;
   const out: Record<string, unknown> = {};
   const cache = new Map<string, Record<string, unknown>>();
   for (const name of Object.keys(services)) {

@@ -156,6 +156,7 @@ test('load: errors', async () => {
     ['services:\n  web: image: x\n', 'yaml: line 2: mapping values are not allowed in this context', 2],
     ['services:\n  web:\n    image: x\n    volumes: [data:/data]\n', 'service "web" refers to undefined volume data: invalid compose project', 4],
     ['services:\n  web: {}\n', 'service "web" has neither an image nor a build context specified'],
+    ['# empty\n', 'empty compose file'],
     ['services:\n  web:\n    image: x\n    network_mode: service:db\n', 'service "web" depends on undefined service "db": invalid compose project', 2],
     ['services:\n  web:\n    image: x\nsecrets:\n  s: {}\n', 'secret "s" must declare either `file` or `environment`', 5],
   ];

@@ -193,6 +193,7 @@ function finish(
   lookup: (n: string) => string | undefined,
   warn: (m: string) => void,
 ): Project {
+  if (Object.keys(model).length === 0) throw new ComposeError('empty compose file', { file: files[0] });
   const nameFromFile = typeof model.name === 'string' && model.name !== '' ? model.name : undefined;
   let name: string;
   if (opts.projectName) name = checkProjectName(opts.projectName);

@@ -49,7 +49,8 @@ const GO_YAML: Record<string, string> = {
 /**
  * Parses `text` (the content of `file`). Throws ComposeError
  * `parsing <file>: yaml: line N: <go-yaml message> (column C)` for invalid YAML and
- * `<file>: top-level object must be a mapping` when the document is not a mapping.
+ * `<file>: top-level object must be a mapping` when the document is not a mapping. An empty
+ * document reads as an empty mapping.
  */
 export function parseComposeYaml(text: string, file: string): ParsedFile {
   const lc = new LineCounter();
@@ -75,7 +76,8 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
     const m = /Unresolved alias.*?: (.*)$/.exec((e as Error).message);
     throw new ComposeError(`parsing ${file}: yaml: ${m ? `unknown anchor '${m[1]}' referenced` : (e as Error).message}`, { file });
   }
-  if (data === null || data === undefined) throw new ComposeError(`${file}: empty compose file`, { file });
+  // an empty file is an empty mapping (the loader refuses a project that is empty as a whole)
+  if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ComposeError(`${file}: top-level object must be a mapping`, { file, line: 1, column: 1 });
   }
