@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../lib/exec.js';
 import { nullLogger } from '../../lib/log.js';
-import { createFirewall } from './firewall.js';
+import { createFirewall, runNft } from './firewall.js';
 import type { FirewallState } from './parts.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (nft)' : false;
@@ -55,4 +55,14 @@ test('destroy removes the table and is idempotent', { skip }, async () => {
   await fw.destroy();
   assert.equal(await listed(), undefined);
   await fw.destroy();
+});
+
+test('runNft: resolves once committed (the table is live at once); nft errors reject with Internal', { skip }, async () => {
+  const t = `${table}x`;
+  await runNft(`table ip ${t} {\n\tchain c {\n\t\ttcp dport 4242 accept\n\t}\n}\n`);
+  assert.match((await run('nft', ['list', 'table', 'ip', t])).stdout, /tcp dport 4242 accept/);
+  await assert.rejects(runNft(`table ip ${t} {\n\tchain c {\n\t\ttcp dport 4242 frobnicate\n\t}\n}\n`), (e: Error & { kind?: string }) =>
+    e.kind === 'Internal' && /^nft: .*syntax error/s.test(e.message));
+  await runNft(`delete table ip ${t}\n`);
+  assert.equal((await run('nft', ['list', 'table', 'ip', t])).code !== 0, true);
 });

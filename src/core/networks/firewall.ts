@@ -1,5 +1,5 @@
 /**
- * The daemon's nftables table, replaced as a whole with one `nft -f -` transaction per apply
+ * The daemon's nftables table, replaced as a whole with one `nft -e -f -` transaction per apply
  * (rules from firewall-rules.ts). Applies are serialised: while one runs, later calls wait and
  * only the newest state waiting is applied (last state wins); every caller whose state was
  * superseded settles with the outcome of the run that replaced it.
@@ -9,7 +9,8 @@
  * the table's `localnet` chain keeps containers from using it to reach the host's loopback.
  */
 import { writeFile } from 'node:fs/promises';
-import { run } from '../../lib/exec.js';
+import type { ChildProcess } from 'node:child_process';
+import { start } from '../../lib/exec.js';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { Firewall, FirewallState } from './parts.js';
@@ -39,6 +40,45 @@ interface Pending {
   waiters: Waiter[];
 }
 
+/**
+ * Runs `nft -e -f -` with `script`. Resolves as soon as nft echoes the new ruleset generation
+ * (the transaction is committed and live): nft's own exit comes 5–15 ms later, spent closing
+ * its netlink socket while the kernel releases the old rules. Rejects with Internal carrying
+ * nft's message when it exits without committing.
+ */
+export function runNft(script: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = start('nft', ['-e', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    let out = '';
+    let err = '';
+    let done = false;
+    const finish = (e?: Error) => {
+      if (done) return;
+      done = true;
+      if (e) reject(e);
+      else resolve();
+    };
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^# new generation \d+/m.test(out)) finish();
+    });
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', (e) => finish(internal(`cannot run nft: ${e.message}`, e)));
+    child.on('close', (code) => {
+      if (code === 0) finish();
+      else finish(internal(`nft: ${(err || out).trim() || `exit status ${code}`}`));
+    });
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(script);
+  });
+}
+
 /** Builds the firewall of one daemon (see Firewall in parts.ts). */
 export function createFirewall(deps: FirewallDeps, opts: FirewallOptions): Firewall {
   const log = deps.log;
@@ -46,13 +86,9 @@ export function createFirewall(deps: FirewallDeps, opts: FirewallOptions): Firew
   let pending: Pending | undefined;
 
   async function nft(script: string): Promise<void> {
-    const started = Date.now();
-    const r = await run('nft', ['-f', '-'], { input: script });
-    if (r.code !== 0) {
-      const msg = (r.stderr || r.stdout).trim() || `exit status ${r.code}`;
-      throw internal(`nft: ${msg}`);
-    }
-    log.debug('nft table applied', { table: opts.table, ms: Date.now() - started });
+    const started = performance.now();
+    await runNft(script);
+    log.debug('nft table applied', { table: opts.table, ms: Math.round(performance.now() - started) });
   }
 
   function pump(): void {
