@@ -33,12 +33,13 @@ const project: Project = {
       labels: {},
       healthcheck: { test: ['CMD-SHELL', 'true'], interval: 30e9, timeout: 5e9, retries: 3 },
       deploy: { replicas: 2 },
+      secrets: [{ source: 's', target: '/run/secrets/s', mode: 0o440 }],
     },
   },
   disabledServices: {},
   networks: { default: { name: 'demo_default', labels: {} } },
   volumes: { data: { name: 'demo_data', labels: {} } },
-  secrets: {},
+  secrets: { s: { name: 'demo_s', file: '/p/s.txt' } },
   configs: {},
   environment: {},
   profiles: [],
@@ -62,6 +63,10 @@ services:
     image: db:1
     networks:
       default: null
+    secrets:
+      - source: s
+        target: /run/secrets/s
+        mode: "0440"
     volumes:
       - type: volume
         source: data
@@ -99,13 +104,17 @@ networks:
 volumes:
   data:
     name: demo_data
+secrets:
+  s:
+    name: demo_s
+    file: /p/s.txt
 `,
   );
 });
 
 test('config output: json', () => {
   const j = JSON.parse(toConfigOutput(project, { format: 'json' })) as Record<string, Record<string, Record<string, unknown>>>;
-  assert.deepEqual(Object.keys(j), ['name', 'services', 'networks', 'volumes']);
+  assert.deepEqual(Object.keys(j), ['name', 'services', 'networks', 'volumes', 'secrets']);
   assert.deepEqual(Object.keys(j.services!), ['db', 'web']);
   assert.equal(j.services!.web!.stop_grace_period, '1m30s');
   assert.deepEqual(j.services!.db!.healthcheck, { test: ['CMD-SHELL', 'true'], timeout: '5s', interval: '30s', retries: 3 });

@@ -10,11 +10,15 @@ export function invalid(path: string, msg: string): ComposeError {
   return new ComposeError(`${path} ${msg}`, { path });
 }
 
-/** A Go duration ("1m30s") or a number of seconds → nanoseconds. Throws ComposeError. */
+/**
+ * A Go duration ("1m30s", also days "2d" and weeks "1w" as Compose accepts) or a number of
+ * seconds → nanoseconds. Throws ComposeError.
+ */
 export function durationNs(v: unknown, path: string): number {
   if (typeof v === 'number') return Math.round(v * 1e9);
+  const s = String(v).replace(/(\d+(?:\.\d+)?)([dw])/g, (_, n: string, u: string) => `${Number(n) * (u === 'd' ? 24 : 168)}h`);
   try {
-    return parseDurationNs(String(v));
+    return parseDurationNs(s);
   } catch (e) {
     throw invalid(path, (e as Error).message);
   }

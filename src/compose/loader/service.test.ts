@@ -43,12 +43,14 @@ test('service: healthcheck, durations and sizes', () => {
     image: 'x',
     healthcheck: { test: 'curl -f http://localhost', interval: '1m30s', timeout: '10s', retries: 3, start_period: '500ms' },
     stop_grace_period: '1m',
+    stop_signal: 'SIGTERM',
     shm_size: '64m',
     mem_limit: '1g',
     cpus: '0.5',
   }, ctx);
   assert.deepEqual(s.healthcheck, { test: ['CMD-SHELL', 'curl -f http://localhost'], interval: 90e9, timeout: 10e9, retries: 3, start_period: 5e8 });
   assert.equal(s.stop_grace_period, 60e9);
+  assert.equal(normalizeService('a', { image: 'x', stop_grace_period: '1d1h' }, ctx).stop_grace_period, 25 * 3600e9);
   assert.equal(s.shm_size, 64 * 1024 * 1024);
   assert.equal(s.mem_limit, 1024 ** 3);
   assert.equal(s.cpus, 0.5);
