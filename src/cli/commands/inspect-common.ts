@@ -6,7 +6,7 @@
 import type { CliContext, OptSpec } from '../spec.js';
 import { StatusError } from '../errors.js';
 import { describeError } from '../describe.js';
-import { executeTemplate, TemplateExecError } from '../output.js';
+import { executeTemplate, goJson, TemplateExecError } from '../output.js';
 import { ApiError } from '../../client/index.js';
 import { CliError } from '../errors.js';
 
@@ -36,9 +36,14 @@ export function goIndent(v: unknown): string {
 
 /**
  * Inspects every name with `get`; `notFound(name, err)` gives the error line for a missing one.
+ * Without a format the raw objects print indented, with `json` as one compact line; a template
+ * runs on `shape(raw)` (docker runs templates on its typed struct, not on the raw JSON).
  * Throws StatusError(1) when any failed.
  */
-export async function inspectAll(ctx: CliContext, names: string[], format: string | undefined, get: (name: string) => Promise<unknown>, notFound: (name: string, e: unknown) => string): Promise<number> {
+export async function inspectAll(
+  ctx: CliContext, names: string[], format: string | undefined, get: (name: string) => Promise<unknown>, notFound: (name: string, e: unknown) => string,
+  shape: (raw: unknown) => unknown = (raw) => raw,
+): Promise<number> {
   if (format && format !== 'json') await checkTemplate(format);
   const found: unknown[] = [];
   const errors: string[] = [];
@@ -53,12 +58,15 @@ export async function inspectAll(ctx: CliContext, names: string[], format: strin
   if (format && format !== 'json') {
     for (const f of found) {
       try {
-        ctx.out(`${await executeTemplate(format, f)}\n`);
+        ctx.out(`${await executeTemplate(format, shape(f))}\n`);
       } catch (e) {
         if (e instanceof TemplateExecError) ctx.out('\n');
         throw e;
       }
     }
+  } else if (format === 'json') {
+    // docker's `--format json`: the raw objects as one compact line.
+    ctx.out(`${goJson(found)}\n`);
   } else {
     ctx.out(found.length ? `${goIndent(found)}\n` : '[]\n');
   }

@@ -30,3 +30,51 @@ export function networkFields(n: NetworkInspect & { EnableIPv4?: boolean }, noTr
     Label: (k: string) => labels[k] ?? '',
   };
 }
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
+
+/**
+ * A network as docker 28's templates see it: its `network.Inspect` struct, fields in struct order,
+ * missing ones zero-valued (EnableIPv4 false, empty maps as nil), Peers/Services only when set.
+ * Used for `network inspect -f` (the plain and `json` outputs stay the daemon's raw JSON).
+ */
+export function networkTemplateData(raw: unknown): Raw {
+  const n = obj(raw);
+  const ipam = obj(n.IPAM);
+  const pool = (p: unknown): Raw => {
+    const c = obj(p);
+    const aux = c.AuxiliaryAddresses as Raw | null | undefined;
+    return {
+      ...(c.Subnet ? { Subnet: c.Subnet } : {}),
+      ...(c.IPRange ? { IPRange: c.IPRange } : {}),
+      ...(c.Gateway ? { Gateway: c.Gateway } : {}),
+      ...(aux && Object.keys(aux).length ? { AuxiliaryAddresses: aux } : {}),
+    };
+  };
+  const endpoint = (e: unknown): Raw => {
+    const x = obj(e);
+    return { Name: x.Name ?? '', EndpointID: x.EndpointID ?? '', MacAddress: x.MacAddress ?? '', IPv4Address: x.IPv4Address ?? '', IPv6Address: x.IPv6Address ?? '' };
+  };
+  const containers = n.Containers == null ? null : Object.fromEntries(Object.entries(obj(n.Containers)).map(([k, v]) => [k, endpoint(v)]));
+  return {
+    Name: n.Name ?? '',
+    Id: n.Id ?? '',
+    Created: n.Created ?? '0001-01-01T00:00:00Z',
+    Scope: n.Scope ?? '',
+    Driver: n.Driver ?? '',
+    EnableIPv4: n.EnableIPv4 === true,
+    EnableIPv6: n.EnableIPv6 === true,
+    IPAM: { Driver: ipam.Driver ?? '', Options: ipam.Options ?? null, Config: Array.isArray(ipam.Config) ? ipam.Config.map(pool) : null },
+    Internal: n.Internal === true,
+    Attachable: n.Attachable === true,
+    Ingress: n.Ingress === true,
+    ConfigFrom: { Network: obj(n.ConfigFrom).Network ?? '' },
+    ConfigOnly: n.ConfigOnly === true,
+    Containers: containers,
+    Options: n.Options ?? null,
+    Labels: n.Labels ?? null,
+    ...(Array.isArray(n.Peers) && n.Peers.length ? { Peers: n.Peers } : {}),
+    ...(n.Services && Object.keys(obj(n.Services)).length ? { Services: n.Services } : {}),
+  };
+}

@@ -75,3 +75,11 @@ test('connect endpoint settings as docker 28 sends them', () => {
   assert.throws(() => driverOpts(['x']), /invalid key\/value pair format in driver options/);
   assert.deepEqual(stringsFlag(['a,"b,c"', '']), ['a', 'b,c']);
 });
+
+test('network template data follows docker 28 struct', async () => {
+  const { networkTemplateData } = await import('./fields.js');
+  const d = networkTemplateData({ Name: 'a', Id: 'x', Created: 't', Scope: 'local', Driver: 'bridge', EnableIPv6: false, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: 's', Gateway: 'g' }] }, Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: {}, Options: {}, Labels: {} });
+  assert.deepEqual(Object.keys(d), ['Name', 'Id', 'Created', 'Scope', 'Driver', 'EnableIPv4', 'EnableIPv6', 'IPAM', 'Internal', 'Attachable', 'Ingress', 'ConfigFrom', 'ConfigOnly', 'Containers', 'Options', 'Labels']);
+  assert.equal(d.EnableIPv4, false);
+  assert.deepEqual(d.IPAM, { Driver: 'default', Options: null, Config: [{ Subnet: 's', Gateway: 'g' }] });
+});
