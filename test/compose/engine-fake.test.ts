@@ -170,4 +170,29 @@ describe('compose engine on a fake Engine API', () => {
     await up(ctx, project([svc('w', { scale: 3 })]), { services: [] });
     assert.equal(fe.peak.create, 3);
   });
+  test('dry run changes nothing; compatibility names use underscores; a named profile-disabled service is started', async () => {
+    const p = project([svc('a', { volumes: [{ type: 'volume', source: 'v', target: '/v' }] })], { volumes: { v: { name: 'proj_v', labels: {} } } });
+    await up({ ...ctx, options: { ...ctx.options, dryRun: true } }, p, { services: [] });
+    assert.deepEqual(fe.requests.filter((r) => !r.startsWith('GET') && !r.startsWith('HEAD')), []);
+    assert.ok(lines.includes(' Container proj-a-1  Started'));
+    await up({ ...ctx, options: { ...ctx.options, compatibility: true } }, p, { services: [] });
+    assert.deepEqual(names(), ['proj_a_1']);
+    await down(ctx, p, { volumes: true });
+    const withProfile = { ...project([svc('a')]), disabledServices: { debug: svc('debug', { profiles: ['dbg'] }) } };
+    await up(ctx, withProfile, { services: [] });
+    assert.deepEqual(names(), ['proj-a-1']);
+    await up(ctx, withProfile, { services: ['debug'] });
+    assert.deepEqual(names(), ['proj-a-1', 'proj-debug-1']);
+    await down(ctx, withProfile, {});
+    assert.deepEqual(names(), []);
+  });
+
+  test('--wait: waits for healthy containers; an unhealthy one fails', async () => {
+    const p = project([svc('a', { healthcheck: { test: ['CMD', 'true'] } }), svc('b')]);
+    await up(ctx, p, { services: [], wait: true });
+    assert.ok(lines.includes(' Container proj-a-1  Healthy'));
+    await down(ctx, p, {});
+    fe.health.set('proj-a-1', 'unhealthy');
+    await assert.rejects(up(ctx, p, { services: [], wait: true }), /container proj-a-1 is unhealthy/);
+  });
 });

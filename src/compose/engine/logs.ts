@@ -14,6 +14,8 @@ export interface LogSource {
   name: string;
   /** Short prefix (`web-1`). */
   label: string;
+  /** The service the container belongs to. */
+  service?: string;
   /** Colour index (per service). */
   colorIndex: number;
 }

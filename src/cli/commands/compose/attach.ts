@@ -53,7 +53,7 @@ export async function attachAndWait(c: ComposeRun, engine: Ctx, project: Project
     process.off('SIGTERM', onSigint);
   };
   ctx.onExit(cleanup);
-  const svcOf = (s: LogSource) => s.name.slice(project.name.length + 1).replace(/[-_]\d+$/, '');
+  const svcOf = (s: LogSource) => s.service ?? s.name.slice(project.name.length + 1).replace(/[-_]\d+$/, '');
   try {
     await Promise.all(o.sources.map(async (src) => {
       await streamLogs(engine, src, printer, { follow: true, timestamps: o.timestamps, signal: abort.signal });
@@ -77,5 +77,5 @@ export async function attachAndWait(c: ComposeRun, engine: Ctx, project: Project
 
 /** Log sources of containers, coloured per service in `serviceOrder`. Never throws. */
 export function sourcesOf(project: Project, containers: { id: string; name: string; service: string }[], serviceOrder: string[]): LogSource[] {
-  return containers.map((x) => ({ id: x.id, name: x.name, label: shortLabel(project.name, x.name), colorIndex: Math.max(0, serviceOrder.indexOf(x.service)) }));
+  return containers.map((x) => ({ id: x.id, name: x.name, service: x.service, label: shortLabel(project.name, x.name), colorIndex: Math.max(0, serviceOrder.indexOf(x.service)) }));
 }
