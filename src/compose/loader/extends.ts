@@ -16,8 +16,8 @@ function isPathLike(s: string): boolean {
   return s.startsWith('.') || s.startsWith('/') || s.startsWith('~');
 }
 
-/** Makes a service's relative paths absolute against `dir` (when not the project directory). */
-function rebase(svc: Record<string, unknown>, dir: string): Record<string, unknown> {
+/** Makes a service's relative paths absolute against `dir` (build context, env_file, bind sources). Never throws. */
+export function rebaseService(svc: Record<string, unknown>, dir: string): Record<string, unknown> {
   const out = structuredClone(svc);
   const abs = (p: string) => (p.startsWith('~') || /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') ? p : path.resolve(dir, p));
   if (typeof out.build === 'string') out.build = abs(out.build);
@@ -87,7 +87,7 @@ async function resolveOne(
     const otherServices = isObj(data.services) ? data.services : {};
     if (!(baseName in otherServices)) throw new ComposeError(`cannot extend service "${name}" in ${file}: service "${baseName}" not found in ${other}`, { file });
     base = await resolveOne(baseName, otherServices, other, load, [...stack, id], cache, projectDir);
-    if (path.dirname(other) !== projectDir) base = rebase(base, path.dirname(other));
+    if (path.dirname(other) !== projectDir) base = rebaseService(base, path.dirname(other));
   } else {
     if (!(baseName in services)) throw new ComposeError(`cannot extend service "${name}" in ${file}: service "${baseName}" not found`, { file });
     base = await resolveOne(baseName, services, file, load, [...stack, id], cache, projectDir);

@@ -221,3 +221,18 @@ test('load: v2.4 and v3.x file formats', async () => {
   assert.deepEqual(v3.secrets, { my_secret: { name: 'app_my_secret', file: path.join(dir, 'my_secret.txt') } });
   assert.deepEqual(v3.networks.front, { name: 'app_front', labels: {}, driver: 'bridge', ipam: { config: [{ subnet: '172.28.0.0/16' }] } });
 });
+
+test('load: include (own project directory and .env, the including file wins, cycles)', async () => {
+  const dir = path.join(fixtures, 'include');
+  const p = await loadProject(opts(dir));
+  assert.deepEqual(Object.keys(p.services).sort(), ['db', 'web']);
+  const db = p.services.db!;
+  assert.equal(db.image, 'db:from-db-env');
+  assert.deepEqual(db.environment, { OVERRIDDEN: 'yes' });
+  assert.equal(db.volumes[0]!.source, path.join(dir, 'db/data'));
+  assert.deepEqual(p.volumes, { dbdata: { name: 'include_dbdata', labels: {} } });
+  const cyc = path.join(fixtures, 'include/cycle');
+  await assert.rejects(loadProject(opts(cyc, { files: ['a.yaml'] })), {
+    message: `include cycle detected:\n${path.join(cyc, 'a.yaml')}\n include ${path.join(cyc, 'b.yaml')}\n include ${path.join(cyc, 'a.yaml')}`,
+  });
+});

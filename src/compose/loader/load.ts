@@ -9,6 +9,8 @@ import { ComposeError } from '../model.js';
 import { isObj } from './convert.js';
 import { parseDotenv } from './dotenv.js';
 import { resolveExtends } from './extends.js';
+import { applyInclude } from './include.js';
+import type { Lookup } from './interpolate.js';
 import { checkProjectName, discoverFiles, normalizeProjectName } from './files.js';
 import { applyProfiles } from './graph.js';
 import { interpolateTree } from './interpolate-tree.js';
@@ -117,10 +119,9 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
   const lookup = (n: string) => (Object.hasOwn(environment, n) ? environment[n] : undefined);
   const onUnset = (n: string) => warn(`The "${n}" variable is not set. Defaulting to a blank string.`);
 
-  const parsedCache = new Map<string, Record<string, unknown>>();
-  const prepare = async (file: string, text: string): Promise<{ parsed: ParsedFile; data: Record<string, unknown> }> => {
+  const prepare = (file: string, text: string, look: Lookup): { parsed: ParsedFile; data: Record<string, unknown> } => {
     const parsed = parseComposeYaml(text, file);
-    const data = interpolateTree(parsed.data, { lookup, onUnset, noInterpolate: opts.noInterpolate, positionOf: parsed.positionOf, file }) as Record<string, unknown>;
+    const data = interpolateTree(parsed.data, { lookup: look, onUnset, noInterpolate: opts.noInterpolate, positionOf: parsed.positionOf, file }) as Record<string, unknown>;
     const violation = opts.noInterpolate ? undefined : validateCompose(data);
     if (violation) {
       const pos = parsed.positionOf(violation.path);
@@ -134,23 +135,33 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
     if (data.version !== undefined) warn(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
     return { parsed, data };
   };
-  const loadOther = async (file: string): Promise<Record<string, unknown>> => {
-    const hit = parsedCache.get(file);
-    if (hit) return hit;
-    const { data } = await prepare(file, readText(file));
-    parsedCache.set(file, data);
-    return data;
-  };
 
+  // Parsed top-level files, for the positions of errors found after merging.
   const parsedFiles: ParsedFile[] = [];
-  let model: Record<string, unknown> = {};
-  for (const [i, file] of files.entries()) {
-    const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : readText(file);
-    const { parsed, data } = await prepare(file, text);
-    parsedFiles.push(parsed);
-    const resolved = await resolveExtends(data, file === '-' ? path.join(workingDir, '-') : file, loadOther);
-    model = i === 0 ? resolved : mergeFiles(model, resolved, { reset: parsed.resetPaths, override: parsed.overridePaths });
-  }
+  const loadModel = async (list: string[], look: Lookup, stack: string[], dir: string): Promise<Record<string, unknown>> => {
+    const top = stack.length === 0;
+    const cache = new Map<string, Record<string, unknown>>();
+    const loadOther = async (file: string): Promise<Record<string, unknown>> => {
+      const hit = cache.get(file);
+      if (hit) return hit;
+      const { data } = prepare(file, readText(file), look);
+      cache.set(file, data);
+      return data;
+    };
+    let model: Record<string, unknown> = {};
+    for (const [i, file] of list.entries()) {
+      const text = file === '-' ? await (opts.readStdin ?? (() => Promise.reject(new ComposeError('reading stdin is not supported here'))))() : readText(file);
+      const { parsed, data } = prepare(file, text, look);
+      if (top) parsedFiles.push(parsed);
+      const abs = file === '-' ? path.join(dir, '-') : file;
+      const chain = stack[stack.length - 1] === abs ? stack : [...stack, abs];
+      const included = await applyInclude(data, abs, dir, look, chain, loadModel);
+      const resolved = await resolveExtends(included, abs, loadOther);
+      model = i === 0 ? resolved : mergeFiles(model, resolved, { reset: parsed.resetPaths, override: parsed.overridePaths });
+    }
+    return model;
+  };
+  const model = await loadModel(files, lookup, [], workingDir);
 
   try {
     return finish(opts, model, files, workingDir, environment, lookup, warn);

@@ -24,6 +24,19 @@ export function modernizeSchema(schema: object): S {
   const s = JSON.parse(JSON.stringify(schema).replaceAll('"format":"duration"', '"format":"go-duration"')) as S;
   const root = props(s);
   root.name = str;
+  root.include = {
+    type: 'array',
+    items: {
+      oneOf: [
+        str,
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: { path: { $ref: '#/definitions/string_or_list' }, env_file: { $ref: '#/definitions/string_or_list' }, project_directory: str },
+        },
+      ],
+    },
+  };
   const defs = s.definitions as S;
   const service = props(defs.service);
   Object.assign(service, {
