@@ -56,8 +56,8 @@ function isFile(p: string): boolean {
 }
 
 /** The files to load, absolute ("-" kept). Throws ComposeError when none is found. */
-function composeFiles(opts: LoaderOptions, warn: (m: string) => void): { files: string[]; explicit: boolean } {
-  if (opts.files.length > 0) return { files: opts.files.map((f) => (f === '-' ? f : path.resolve(opts.cwd, f))), explicit: true };
+function composeFiles(opts: LoaderOptions, warn: (m: string) => void): string[] {
+  if (opts.files.length > 0) return opts.files.map((f) => (f === '-' ? f : path.resolve(opts.cwd, f)));
   const start = opts.projectDirectory ? path.resolve(opts.cwd, opts.projectDirectory) : opts.cwd;
   // COMPOSE_FILE from the environment, else from the .env of the (given or current) directory
   let vars: Record<string, string | undefined> = opts.env;
@@ -72,13 +72,13 @@ function composeFiles(opts: LoaderOptions, warn: (m: string) => void): { files: 
   if (fromEnv) {
     const sep = vars.COMPOSE_PATH_SEPARATOR || ':';
     const base = vars === opts.env ? opts.cwd : start;
-    return { files: fromEnv.split(sep).filter(Boolean).map((f) => path.resolve(base, f)), explicit: true };
+    return fromEnv.split(sep).filter(Boolean).map((f) => path.resolve(base, f));
   }
-  return { files: discoverFiles(start, warn), explicit: false };
+  return discoverFiles(start, warn);
 }
 
 /** Reads the env files into one mapping (later files win). Throws ComposeError. */
-async function envFileValues(opts: LoaderOptions, projectDir: string, base: Record<string, string>): Promise<Record<string, string>> {
+function envFileValues(opts: LoaderOptions, projectDir: string, base: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   const lookup = (n: string) => base[n] ?? out[n];
   const files = opts.envFiles.length > 0 ? opts.envFiles.map((f) => path.resolve(opts.cwd, f)) : [path.join(projectDir, '.env')];
@@ -110,12 +110,12 @@ export async function loadProject(opts: LoaderOptions): Promise<Project> {
     warned.add(m);
     opts.warn?.(m);
   };
-  const { files } = composeFiles(opts, warn);
+  const files = composeFiles(opts, warn);
   const firstReal = files.find((f) => f !== '-');
   const workingDir = opts.projectDirectory ? path.resolve(opts.cwd, opts.projectDirectory) : firstReal ? path.dirname(firstReal) : path.resolve(opts.cwd);
   const processEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) processEnv[k] = v;
-  const environment = { ...(await envFileValues(opts, workingDir, processEnv)), ...processEnv };
+  const environment = { ...envFileValues(opts, workingDir, processEnv), ...processEnv };
   const lookup = (n: string) => (Object.hasOwn(environment, n) ? environment[n] : undefined);
   const onUnset = (n: string) => warn(`The "${n}" variable is not set. Defaulting to a blank string.`);
 
