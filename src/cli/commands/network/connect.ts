@@ -8,6 +8,7 @@ import { CliError } from '../../errors.js';
 import { list, str } from '../common.js';
 import { stringsFlag } from './create.js';
 import { sorted } from '../container/create-parsers.js';
+import { validLinks } from '../container/create-dns.js';
 
 /** `--driver-opt k=v` items as a map (keys sorted, as Go marshals). Throws CliError as docker does for an item without a key. */
 export function driverOpts(items: string[]): Record<string, string> {
@@ -21,14 +22,14 @@ export function driverOpts(items: string[]): Record<string, string> {
   return sorted(out);
 }
 
-/** The endpoint settings of a connect, field for field what docker 28 marshals. */
+/** The endpoint settings of a connect, field for field what docker 28 marshals. Throws UsageError for a bad --link. */
 export function connectEndpoint(o: Record<string, unknown>): EndpointSettings & { GwPriority: number } {
   const ipam: NonNullable<EndpointSettings['IPAMConfig']> = {};
   if (str(o.ip)) ipam.IPv4Address = str(o.ip);
   if (str(o.ip6)) ipam.IPv6Address = str(o.ip6);
   const ll = stringsFlag(o['link-local-ip']);
   if (ll.length) ipam.LinkLocalIPs = ll;
-  const links = list(o.link);
+  const links = validLinks(list(o.link));
   return {
     IPAMConfig: ipam,
     Links: links.length ? links : null,
