@@ -62,16 +62,21 @@ function service(s: ServiceConfig): Obj {
     if (rp) d.restart_policy = { ...rp, delay: dur(rp.delay), window: dur(rp.window) };
     o.deploy = dropEmpty(d);
   }
-  o.depends_on = Object.fromEntries(
-    Object.entries(s.depends_on).map(([k, d]) => [k, d.restart ? { condition: d.condition, restart: true, required: d.required } : { condition: d.condition, required: d.required }]),
-  );
+  if (!Array.isArray(s.depends_on)) {
+    o.depends_on = Object.fromEntries(
+      Object.entries(s.depends_on).map(([k, d]) => [k, d.restart ? { condition: d.condition, restart: true, required: d.required } : { condition: d.condition, required: d.required }]),
+    );
+  }
   for (const k of ['secrets', 'configs'] as const) {
     // file modes print in octal, as Compose does ("0440")
     if (s[k]) o[k] = s[k].map((r) => (r.mode === undefined ? r : { ...r, mode: `0${r.mode.toString(8)}` }));
   }
-  o.ports = s.ports.map((p) => ordered({ ...p }, ['name', 'mode', 'host_ip', 'target', 'published', 'protocol']));
+  // (entries may be raw strings in a `--no-interpolate` project)
+  o.ports = s.ports.map((p) => (typeof p === 'object' ? ordered({ ...p }, ['name', 'mode', 'host_ip', 'target', 'published', 'protocol']) : p));
   o.volumes = s.volumes.map((v) =>
-    ordered({ ...v, tmpfs: v.tmpfs ? { ...v.tmpfs, size: size(v.tmpfs.size) } : undefined }, ['type', 'source', 'target', 'read_only', 'consistency', 'bind', 'volume', 'tmpfs']),
+    typeof v === 'object'
+      ? ordered({ ...v, tmpfs: v.tmpfs ? { ...v.tmpfs, size: size(v.tmpfs.size) } : undefined }, ['type', 'source', 'target', 'read_only', 'consistency', 'bind', 'volume', 'tmpfs'])
+      : v,
   );
   return sortKeys(dropEmpty(o, s.command === null ? ['command'] : []));
 }

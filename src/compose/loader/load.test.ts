@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { toConfigOutput } from '../config-output.js';
 import { ComposeError } from '../model.js';
 import { dependencyOrder, loadProject, type LoaderOptions } from './index.js';
 
@@ -181,9 +182,11 @@ test('load: casts interpolated values, version is ignored with a warning, unset 
   assert.equal(p.services.a!.ports[0]!.target, 80);
   assert.ok(warnings.some((w) => w.includes('the attribute `version` is obsolete')));
   assert.ok(warnings.includes('The "TAG" variable is not set. Defaulting to a blank string.'));
-  const rawDir = tmpProject({ 'compose.yaml': 'services:\n  a:\n    image: x${TAG}\n' });
+  const rawDir = tmpProject({ 'compose.yaml': 'services:\n  a:\n    image: x${TAG}\n    ports: ["${P:-80}:80"]\n    depends_on: [b]\n' });
   const raw = await loadProject(opts(rawDir, { noInterpolate: true, env: {} }));
   assert.equal(raw.services.a!.image, 'x${TAG}');
+  assert.deepEqual(raw.services.a!.ports, ['${P:-80}:80']);
+  assert.match(toConfigOutput(raw, { format: 'yaml' }), /ports:\n {6}- \$\{P:-80\}:80\n/);
 });
 
 test('load: a 5-service file loads in a few ms', async () => {

@@ -217,7 +217,16 @@ function finish(
   const ctx = { workingDir, home: environment.HOME, lookup };
   const all: Record<string, ServiceConfig> = {};
   const rawServices = isObj(model.services) ? model.services : {};
-  for (const [svcName, raw] of Object.entries(rawServices)) all[svcName] = normalizeService(svcName, isObj(raw) ? raw : {}, ctx);
+  for (const [svcName, raw] of Object.entries(rawServices)) {
+    const r = isObj(raw) ? raw : {};
+    try {
+      all[svcName] = normalizeService(svcName, r, ctx);
+    } catch (e) {
+      // `config --no-interpolate`: a value still holding ${VAR} may not parse; show it as written
+      if (!opts.noInterpolate) throw e;
+      all[svcName] = { name: svcName, environment: {}, ports: [], expose: [], volumes: [], networks: {}, depends_on: {}, labels: {}, ...r } as ServiceConfig;
+    }
+  }
   const { enabled, disabled } = applyProfiles(all, profiles, opts.services ?? []);
   const project: Project = {
     name,
@@ -236,6 +245,6 @@ function finish(
   const usesDefault = Object.values(all).some((s) => 'default' in s.networks);
   if (usesDefault && !project.networks.default) project.networks.default = { name: `${name}_default`, labels: {} };
   for (const n of opts.services ?? []) if (!all[n]) throw new ComposeError(`no such service: ${n}`);
-  checkReferences(project, warn);
+  if (!opts.noInterpolate) checkReferences(project, warn);
   return project;
 }
