@@ -5,7 +5,7 @@
  */
 import { ComposeError } from '../model.js';
 import { InvalidTemplateError, type Lookup, substitute } from './interpolate.js';
-import type { KeyPath } from './yaml-source.js';
+import type { KeyPath } from './key-path.js';
 
 type Cast = 'int' | 'float' | 'bool';
 

@@ -7,7 +7,7 @@
  * without duplicates; `!reset` removes a value and `!override` replaces it.
  */
 import { isObj, mapOrList, stringList } from './convert.js';
-import { type KeyPath, pathKey } from './yaml-source.js';
+import { type KeyPath, pathKey } from './key-path.js';
 
 /** `!reset` / `!override` paths of the overriding file. */
 export interface MergeTags {

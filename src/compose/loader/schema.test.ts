@@ -44,6 +44,11 @@ test('yaml: syntax errors with line and column, anchors and merge keys', () => {
   assert.throws(() => parseComposeYaml('a: 1\na: 2\n', '/x/c.yaml'), /mapping key "a" already defined at line 1/);
   assert.throws(() => parseComposeYaml('a: *nope\n', '/x/c.yaml'), /unknown anchor 'nope' referenced/);
   assert.deepEqual(parseComposeYaml('# nothing\n', '/x/c.yaml').data, {});
+  assert.throws(() => parseComposeYaml('a: [1, 2\n', '/x/c.yaml'), /yaml: line \d: did not find expected ',' or ']'/);
+  const multi = parseComposeYaml('services:\n  a: {image: x, ports: ["1:1"]}\n---\nservices:\n  a: {ports: ["2:2"]}\n  b: {image: y}\n', '/x/c.yaml');
+  assert.deepEqual(multi.data, { services: { a: { image: 'x', ports: ['1:1', '2:2'] }, b: { image: 'y' } } });
+  assert.equal(multi.positionOf(['services', 'b'])?.line, 6);
+  assert.equal(multi.positionOf(['services', 'a', 'image'])?.line, 2);
   assert.throws(() => parseComposeYaml('- a\n', '/x/c.yaml'), /top-level object must be a mapping/);
   const f = parseComposeYaml('x-base: &base\n  image: x\n  environment: {A: "1"}\nservices:\n  web:\n    <<: *base\n    command: run\n', '/x/c.yaml');
   assert.deepEqual(f.data.services, { web: { image: 'x', environment: { A: '1' }, command: 'run' } });

@@ -3,11 +3,12 @@
  * need from the syntax tree: the position of any key path (for error messages) and the paths
  * tagged `!reset` / `!override` (for merging).
  */
-import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type ScalarTag } from 'yaml';
+import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type ScalarTag } from 'yaml';
 import { ComposeError } from '../model.js';
+import { type KeyPath, pathKey } from './key-path.js';
+import { mergeFiles } from './merge.js';
 
-/** A key path: map keys and sequence indexes. */
-export type KeyPath = (string | number)[];
+export type { KeyPath } from './key-path.js';
 
 /** One parsed compose file. */
 export interface ParsedFile {
@@ -23,8 +24,6 @@ export interface ParsedFile {
   overridePaths: Set<string>;
 }
 
-/** Joins a key path for the reset/override sets. Never throws. */
-export const pathKey = (p: KeyPath): string => p.join('\0');
 
 /** go-yaml reads `0440` as octal (file modes are written so); YAML 1.2 alone would read 440. */
 const GO_OCTAL: ScalarTag = {
@@ -47,28 +46,60 @@ const GO_YAML: Record<string, string> = {
 };
 
 /**
- * Parses `text` (the content of `file`). Throws ComposeError
- * `parsing <file>: yaml: line N: <go-yaml message> (column C)` for invalid YAML and
- * `<file>: top-level object must be a mapping` when the document is not a mapping. An empty
- * document reads as an empty mapping.
+ * Parses `text` (the content of `file`); several YAML documents (`---`) are merged in order.
+ * Throws ComposeError `parsing <file>: yaml: line N: <go-yaml message> (column C)` for
+ * invalid YAML and `<file>: top-level object must be a mapping` when a document is not a
+ * mapping. An empty document reads as an empty mapping.
  */
 export function parseComposeYaml(text: string, file: string): ParsedFile {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { merge: true, lineCounter: lc, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [GO_OCTAL, ...tags] });
-  const err = doc.errors[0];
-  if (err) {
+  const docs = Array.from(parseAllDocuments(text, { merge: true, lineCounter: lc, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [GO_OCTAL, ...tags] }));
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (!err) continue;
     const pos = lc.linePos(err.pos[0]);
-    let msg = GO_YAML[err.code] ?? err.message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase());
+    let msg = goYamlMessage(err.code, err.message);
     if (err.code === 'DUPLICATE_KEY') {
       const dup = duplicateKey(doc, lc);
       msg = dup ? `mapping key ${JSON.stringify(dup.key)} already defined at line ${dup.first}` : 'mapping key already defined';
     }
-    throw new ComposeError(`parsing ${file}: yaml: line ${pos.line}: ${msg} (column ${pos.col})`, {
-      file,
-      line: pos.line,
-      column: pos.col,
-    });
+    throw new ComposeError(`parsing ${file}: yaml: line ${pos.line}: ${msg} (column ${pos.col})`, { file, line: pos.line, column: pos.col });
   }
+  const parts = docs.map((doc) => oneDocument(doc, file));
+  let data: Record<string, unknown> = parts[0]?.data ?? {};
+  for (const part of parts.slice(1)) data = mergeFiles(data, part.data, { reset: part.reset, override: part.override });
+  return {
+    file,
+    data,
+    positionOf: (path) => {
+      const part = [...parts].reverse().find((x) => hasPath(x.data, path)) ?? parts[0];
+      const off = part ? offsetOf(part.doc, path) : undefined;
+      if (off === undefined) return undefined;
+      const p = lc.linePos(off);
+      return { line: p.line, column: p.col };
+    },
+    resetPaths: new Set(parts.flatMap((x) => [...x.reset])),
+    overridePaths: new Set(parts.flatMap((x) => [...x.override])),
+  };
+}
+
+function goYamlMessage(code: string, message: string): string {
+  if (code === 'BAD_INDENT' && /^Flow sequence/.test(message)) return "did not find expected ',' or ']'";
+  if (code === 'BAD_INDENT' && /^Flow map/.test(message)) return "did not find expected ',' or '}'";
+  return GO_YAML[code] ?? message.split('\n')[0]!.replace(/^./, (c) => c.toLowerCase());
+}
+
+function hasPath(data: unknown, path: KeyPath): boolean {
+  let cur = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !(String(seg) in cur)) return false;
+    cur = (cur as Record<string, unknown>)[String(seg)];
+  }
+  return true;
+}
+
+/** One document's data (a mapping) and tags. Throws ComposeError. */
+function oneDocument(doc: Document, file: string): { doc: Document; data: Record<string, unknown>; reset: Set<string>; override: Set<string> } {
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 10000 });
@@ -76,26 +107,14 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
     const m = /Unresolved alias.*?: (.*)$/.exec((e as Error).message);
     throw new ComposeError(`parsing ${file}: yaml: ${m ? `unknown anchor '${m[1]}' referenced` : (e as Error).message}`, { file });
   }
-  // an empty file is an empty mapping (the loader refuses a project that is empty as a whole)
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ComposeError(`${file}: top-level object must be a mapping`, { file, line: 1, column: 1 });
   }
-  const resetPaths = new Set<string>();
-  const overridePaths = new Set<string>();
-  collectTags(doc, doc.contents as Node | null, [], resetPaths, overridePaths, 0);
-  return {
-    file,
-    data: data as Record<string, unknown>,
-    positionOf: (path) => {
-      const off = offsetOf(doc, path);
-      if (off === undefined) return undefined;
-      const p = lc.linePos(off);
-      return { line: p.line, column: p.col };
-    },
-    resetPaths,
-    overridePaths,
-  };
+  const reset = new Set<string>();
+  const override = new Set<string>();
+  collectTags(doc, doc.contents as Node | null, [], reset, override, 0);
+  return { doc, data: data as Record<string, unknown>, reset, override };
 }
 
 function resolve(doc: Document, n: unknown): unknown {
