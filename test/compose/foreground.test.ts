@@ -92,4 +92,21 @@ describe('compose up in the foreground, run and exec (pierd)', { concurrency: fa
     await compose(['down']);
     assert.equal((await runPier(d, ['ps', '-aq'])).stdout, '');
   });
+  test('recreate keeps anonymous volumes; -V renews them', async (t) => {
+    if (skip) return t.skip();
+    const sub = fs.mkdtempSync(path.join(dir, 'anon-'));
+    const write = (v: string) => fs.writeFileSync(path.join(sub, 'compose.yaml'), `services:\n  s:\n    image: busybox\n    init: true\n    command: ["sleep", "3600"]\n    volumes: ["/data"]\n    environment:\n      V: "${v}"\n`);
+    const c = (args: string[]) => runPier(d, ['compose', '-p', 'anon', ...args], { cwd: sub, timeoutMs: 60_000 });
+    write('1');
+    assert.equal((await c(['up', '-d'])).code, 0);
+    assert.equal((await c(['exec', '-T', 's', 'sh', '-c', 'echo kept > /data/f'])).code, 0);
+    write('2');
+    const re = await c(['up', '-d']);
+    assert.match(re.stderr, / Container anon-s-1 {2}Recreated\n/);
+    assert.equal((await c(['exec', '-T', 's', 'cat', '/data/f'])).stdout, 'kept\n');
+    write('3');
+    assert.equal((await c(['up', '-d', '-V'])).code, 0);
+    assert.notEqual((await c(['exec', '-T', 's', 'cat', '/data/f'])).code, 0);
+    assert.equal((await c(['down', '-v'])).code, 0);
+  });
 });

@@ -4,6 +4,7 @@
  * Each throws what the client throws (after printing the failed step).
  */
 import { Readable } from 'node:stream';
+import type { ContainerCreateRequest } from '../../api/types.js';
 import { TarWriter } from '../../lib/tar/index.js';
 import type { Project, ServiceConfig } from '../model.js';
 import { type Ctx } from './context.js';
@@ -20,6 +21,8 @@ export interface CreateInput {
   imageId?: string;
   /** First container name of another service. */
   containerOf: (service: string) => string | undefined;
+  /** Anonymous volumes of the container being replaced, by target path (kept across a recreate). */
+  keepVolumes?: Map<string, string>;
 }
 
 async function step<T>(ctx: Ctx, name: string, begin: string, end: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -81,6 +84,7 @@ export async function createReplica(ctx: Ctx, input: CreateInput): Promise<strin
   const name = replicaName(ctx, input.project, input.service, input.number);
   const id = await step(ctx, name, 'Creating', 'Created', async () => {
     const spec = containerSpec({ project: input.project, service: input.service, name, number: input.number, hash: input.hash, imageId: input.imageId, compatibility: ctx.options.compatibility, containerOf: input.containerOf });
+    reuseAnonymousVolumes(spec.body, input.keepVolumes);
     const r = await client.containers.create(spec.body, { name, platform: spec.platform });
     for (const [net, ep] of spec.extraNetworks) await client.networks.connect(net, r.Id, ep);
     const tar = fileObjectsTar(input.project, input.service);
@@ -90,9 +94,39 @@ export async function createReplica(ctx: Ctx, input: CreateInput): Promise<strin
   return id ?? '';
 }
 
-/** Stops and removes `old`, then creates the replica again under its number. Resolves with the new ID. */
-export async function recreateReplica(ctx: Ctx, old: ObservedContainer, input: CreateInput, timeout?: number): Promise<string> {
+/**
+ * Mounts the previous container's anonymous volumes at the same targets (as Compose does unless
+ * `--renew-anon-volumes`): the image's or service's anonymous volume targets become volume
+ * mounts of the old volumes. Never throws.
+ */
+export function reuseAnonymousVolumes(body: ContainerCreateRequest, keep: Map<string, string> | undefined): void {
+  if (!keep?.size) return;
+  const host = (body.HostConfig ??= {});
+  const taken = new Set([...(host.Mounts ?? []).map((m) => m.Target), ...(host.Binds ?? []).map((b) => b.split(':')[1])]);
+  const mounts = [...(host.Mounts ?? [])];
+  for (const [target, name] of keep) {
+    if (taken.has(target)) continue;
+    mounts.push({ Type: 'volume', Source: name, Target: target });
+    if (body.Volumes) delete body.Volumes[target];
+  }
+  host.Mounts = mounts;
+  if (body.Volumes && !Object.keys(body.Volumes).length) delete body.Volumes;
+}
+
+/** Anonymous volumes (64-hex names) of a container, by target. Throws what the client throws. */
+async function anonymousVolumes(ctx: Ctx, id: string): Promise<Map<string, string>> {
+  const info = await ctx.deps.client.containers.inspect(id);
+  return new Map((info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name && /^[0-9a-f]{64}$/.test(m.Name)).map((m) => [m.Destination, m.Name!]));
+}
+
+/**
+ * Stops and removes `old`, then creates the replica again under its number, keeping its
+ * anonymous volumes unless `renewAnonymous`. Resolves with the new ID.
+ */
+export async function recreateReplica(ctx: Ctx, old: ObservedContainer, input: CreateInput, timeout?: number, renewAnonymous = false): Promise<string> {
   const { client } = ctx.deps;
+  const keep = renewAnonymous || ctx.options.dryRun ? undefined : await anonymousVolumes(ctx, old.id);
+  input = { ...input, keepVolumes: keep };
   await step(ctx, old.name, 'Recreate', 'Recreated', async () => {
     if (old.state === 'running' || old.state === 'paused' || old.state === 'restarting') await client.containers.stop(old.id, { t: timeout });
     await client.containers.remove(old.id, { force: true });

@@ -31,6 +31,8 @@ export interface UpOptions {
   noBuild?: boolean;
   pull?: PullPolicy;
   buildOptions?: BuildOptions;
+  /** `-V`: new anonymous volumes instead of the previous containers'. */
+  renewAnonVolumes?: boolean;
   /** `-t`: seconds to stop containers being recreated or removed. */
   timeout?: number;
   wait?: boolean;
@@ -122,7 +124,7 @@ async function convergeService(ctx: Ctx, project: Project, s: ServiceConfig, exi
   });
   const input = (number: number): CreateInput => ({ project, service: s, number, hash, imageId: opts.imageId, containerOf: opts.containerOf });
   const created = await parallel([
-    ...plan.recreate.map((c) => async () => ({ number: c.number, id: await recreateReplica(ctx, c, input(c.number), opts.timeout), start: true })),
+    ...plan.recreate.map((c) => async () => ({ number: c.number, id: await recreateReplica(ctx, c, input(c.number), opts.timeout, opts.renewAnonVolumes), start: true })),
     ...plan.create.map((n) => async () => ({ number: n, id: await createReplica(ctx, input(n)), start: true })),
     ...plan.keep.map((c) => async () => {
       if (c.state !== 'running') return { number: c.number, id: c.id, start: true };

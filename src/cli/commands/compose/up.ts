@@ -50,6 +50,7 @@ function upOptions(args: string[], o: ParsedOpts, noStart: boolean): UpOptions {
     build: o.build === true,
     noBuild: o['no-build'] === true,
     pull: pull && pull !== 'policy' ? (pull as PullPolicy) : undefined,
+    renewAnonVolumes: o['renew-anon-volumes'] === true,
     timeout: typeof o.timeout === 'number' ? o.timeout : undefined,
     wait: o.wait === true,
     waitTimeout: typeof o['wait-timeout'] === 'number' ? o['wait-timeout'] : undefined,
