@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { toConfigOutput } from '../config-output.js';
 import { ComposeError } from '../model.js';
@@ -16,8 +16,16 @@ function opts(cwd: string, more: Partial<LoaderOptions> = {}): LoaderOptions {
   return { files: [], cwd, env: { HOME: '/home/u' }, profiles: [], envFiles: [], ...more };
 }
 
+const temps: string[] = [];
+after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function tmp(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'compose-loader-'));
+  temps.push(d);
+  return d;
+}
+
 function tmpProject(files: Record<string, string>, dirName = 'My_App.1'): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'h29-')), dirName);
+  const dir = path.join(tmp(), dirName);
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     writeFileSync(path.join(dir, f), text);
@@ -67,8 +75,6 @@ test('load: scaled and depends_on service_healthy examples', async () => {
 
 test('load: discovery from a subdirectory, override file, profiles', async () => {
   const dir = path.join(fixtures, 'multi');
-  const sub = tmpProject({ 'x/y': '' });
-  void sub;
   const p = await loadProject(opts(dir));
   assert.deepEqual(p.configFiles, [path.join(dir, 'compose.yaml'), path.join(dir, 'compose.override.yaml')]);
   assert.equal(p.services.web!.image, 'web:dev');
@@ -141,7 +147,7 @@ test('load: stdin, --env-file, --project-directory', async () => {
 });
 
 test('load: errors', async () => {
-  const none = mkdtempSync(path.join(tmpdir(), 'h29-none-'));
+  const none = tmp();
   await assert.rejects(loadProject(opts(none)), { message: 'no configuration file provided: not found' });
   await assert.rejects(loadProject(opts(none, { files: ['x.yaml'] })), { message: `open ${path.join(none, 'x.yaml')}: no such file or directory` });
   const cases: [string, RegExp | string, number?][] = [

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -25,8 +25,9 @@ test('service: environment list and map, bare names from the environment', () =>
   });
 });
 
-test('service: env_file merged under environment; missing files', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'h29-'));
+test('service: env_file merged under environment; missing files', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'compose-service-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'a.env'), 'A=from-file\nB=from-file\n');
   const c = { ...ctx, workingDir: dir };
   const s = normalizeService('a', { image: 'x', env_file: ['a.env', { path: 'opt.env', required: false }], environment: { B: 'env' } }, c);
