@@ -4,7 +4,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '../../src/client/index.js';
-import { createProgress, down, up, type Ctx } from '../../src/compose/engine/index.js';
+import { createProgress, down, limitClient, up, type Ctx } from '../../src/compose/engine/index.js';
 import { project, svc } from '../../src/compose/engine/fixtures.test-util.js';
 import { startFakeEngine, type FakeEngine } from './fake-engine.js';
 
@@ -169,6 +169,11 @@ describe('compose engine on a fake Engine API', () => {
     fe.peak.create = 0;
     await up(ctx, project([svc('w', { scale: 3 })]), { services: [] });
     assert.equal(fe.peak.create, 3);
+    await down(ctx, project([svc('w')]), {});
+    fe.peak.create = 0;
+    const limited: Ctx = { ...ctx, deps: { ...ctx.deps, client: limitClient(ctx.deps.client, 2) } };
+    await up(limited, p, { services: [] });
+    assert.equal(fe.peak.create, 2, '--parallel 2');
   });
   test('dry run changes nothing; compatibility names use underscores; a named profile-disabled service is started', async () => {
     const p = project([svc('a', { volumes: [{ type: 'volume', source: 'v', target: '/v' }] })], { volumes: { v: { name: 'proj_v', labels: {} } } });

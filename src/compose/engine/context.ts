@@ -130,3 +130,47 @@ export function serviceOf(project: Project, name: string): ServiceConfig {
 
 /** Default sleep. */
 export const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The calls `--parallel N` limits (state changes; reads and streams are never held back). */
+const LIMITED: Record<string, string[]> = {
+  containers: ['create', 'start', 'stop', 'restart', 'kill', 'remove', 'pause', 'unpause'],
+  networks: ['create', 'remove', 'connect'],
+  volumes: ['create', 'remove'],
+  images: ['remove'],
+};
+
+/**
+ * A client whose state-changing calls run at most `n` at a time (`--parallel N`); the same
+ * client when `n` is not a positive number. Never throws (the calls throw what they throw).
+ */
+export function limitClient(client: EngineClient, n: number | undefined): EngineClient {
+  if (!n || n <= 0 || !Number.isFinite(n)) return client;
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const acquire = () => new Promise<void>((resolve) => {
+    if (active < n) {
+      active++;
+      resolve();
+    } else queue.push(() => resolve());
+  });
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else active--;
+  };
+  const wrap = <T extends object>(api: T, names: string[]): T => new Proxy(api, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || !names.includes(String(prop))) return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      return async (...args: unknown[]) => {
+        await acquire();
+        try {
+          return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          release();
+        }
+      };
+    },
+  });
+  return { ...client, containers: wrap(client.containers, LIMITED.containers!), networks: wrap(client.networks, LIMITED.networks!), volumes: wrap(client.volumes, LIMITED.volumes!), images: wrap(client.images, LIMITED.images!) };
+}

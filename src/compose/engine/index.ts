@@ -8,7 +8,7 @@
  */
 export { LABEL, COMPOSE_VERSION, containerName, oneoffName, projectFilter, resourceLabels } from './labels.js';
 export { containerSpec, serviceImage, orderedNetworks, desiredScale, dependsOnLabel, type ContainerSpec, type ContainerSpecInput } from './container-spec.js';
-export { type Ctx, type EngineDeps, type EngineOptions, hashOf, levelsOf, fallbackLevels, dependenciesOf, parallel, selectServices, serviceOf } from './context.js';
+export { type Ctx, type EngineDeps, type EngineOptions, hashOf, levelsOf, fallbackLevels, limitClient, dependenciesOf, parallel, selectServices, serviceOf } from './context.js';
 export { createProgress, silentProgress, type Progress, type ProgressKind, type ProgressOptions } from './progress.js';
 export { observe, listProjectContainers, groupByService, byServiceAndNumber, type ObservedContainer } from './observed.js';
 export { planService, isDiverged, type PlanInput, type ServicePlan, type RecreatePolicy } from './plan.js';

@@ -5,7 +5,7 @@
  */
 import { loadProject } from '../../../compose/loader/index.js';
 import { ComposeError, type Project } from '../../../compose/model.js';
-import { createProgress, type Ctx } from '../../../compose/engine/index.js';
+import { createProgress, limitClient, type Ctx } from '../../../compose/engine/index.js';
 import type { CliContext } from '../../spec.js';
 import type { ComposeGlobals, ComposeRun } from './types.js';
 
@@ -53,7 +53,7 @@ export function makeRun(ctx: CliContext, globals: ComposeGlobals, path: string):
     engine(opts = {}): Ctx {
       const mode = opts.quiet || globals.progress === 'quiet' ? 'quiet' : globals.progress === 'tty' || (globals.progress === 'auto' && stderrTty && globals.ansi !== 'never') ? 'tty' : 'plain';
       const progress = createProgress({ write: (t) => ctx.err(t), mode, color: globals.ansi === 'always' || (globals.ansi === 'auto' && stderrTty) });
-      return { deps: { client: ctx.client(), progress }, options: { compatibility: globals.compatibility, dryRun: globals.dryRun } };
+      return { deps: { client: limitClient(ctx.client(), globals.parallel), progress }, options: { compatibility: globals.compatibility, dryRun: globals.dryRun } };
     },
     color,
   };
