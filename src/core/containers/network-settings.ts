@@ -21,6 +21,8 @@ export interface ConfiguredNetwork {
   id: string;
   /** Endpoint settings given on create/connect. */
   given?: EndpointSettings;
+  /** bridge, host, none (no network-scoped aliases there). */
+  predefined: boolean;
 }
 
 /** An empty endpoint as Docker shows it for a network without an address (stopped container). */
@@ -58,15 +60,27 @@ export function liveEndpoint(st: EndpointState, given?: EndpointSettings): Endpo
   };
 }
 
-function resolveName(ctx: Ctx, key: string): { name: string; id: string } {
+function resolveName(ctx: Ctx, key: string): { name: string; id: string; predefined: boolean } {
   const name = key === 'default' ? 'bridge' : key;
+  const predefined = name === 'bridge' || name === 'host' || name === 'none';
   try {
     const r = ctx.deps.networks?.resolve(name);
-    if (r) return { name: r.name, id: r.id };
+    if (r) return { name: r.name, id: r.id, predefined: r.predefined };
   } catch {
     /* gone or unknown: shown by the key it was given with */
   }
-  return { name, id: '' };
+  return { name, id: '', predefined };
+}
+
+/**
+ * API 1.44 (moby < 26) lists the container's short id among the Aliases of a user-defined
+ * network once the container was started (it is also in DNSNames).
+ */
+function withShortIdAlias(ep: EndpointSettings, rec: ContainerRecord, n: ConfiguredNetwork): EndpointSettings {
+  if (n.predefined || !rec.hasBeenStarted) return ep;
+  const short = rec.id.slice(0, 12);
+  const aliases = ep.Aliases ?? [];
+  return aliases.includes(short) ? ep : { ...ep, Aliases: [...aliases, short] };
 }
 
 /** The networks `rec` is configured for, its NetworkMode's first. `container:` modes have none. Never throws. */
@@ -89,7 +103,7 @@ export function networksOf(ctx: Ctx, rec: ContainerRecord): Record<string, Endpo
   const out: Record<string, EndpointSettings> = {};
   for (const n of configuredNetworks(ctx, rec)) {
     const st = live?.get(n.name);
-    out[n.name] = st ? liveEndpoint(st, n.given) : emptyEndpoint(n.given, n.id);
+    out[n.name] = withShortIdAlias(st ? liveEndpoint(st, n.given) : emptyEndpoint(n.given, n.id), rec, n);
   }
   for (const [name, st] of live ?? []) if (!out[name]) out[name] = liveEndpoint(st);
   return out;

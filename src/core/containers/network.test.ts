@@ -152,6 +152,8 @@ test('start: prepare, etc files, links, activate, inspect and list; exit release
     assert.equal(await readFile(ui.ResolvConfPath, 'utf8'), 'search example.org\nnameserver ' + mynet.subnet + '.1\n');
     assert.equal(ui.NetworkSettings.IPAddress, '');
     assert.equal(ui.NetworkSettings.Networks.mynet!.IPAddress, `${mynet.subnet}.2`);
+    assert.deepEqual(ui.NetworkSettings.Networks.mynet!.Aliases, [u.Id.slice(0, 12)]);
+    assert.equal(wi.NetworkSettings.Networks.bridge!.Aliases, null);
 
     // container: mode joins the target's namespace and files.
     const j = await t.svc.create('jj', { Image: 'busybox', HostConfig: { NetworkMode: 'container:web' } });
