@@ -10,6 +10,7 @@ import { describeError } from '../../describe.js';
 import { str } from '../common.js';
 import { CONTAINER_FLAGS, RUN_ONLY_FLAGS } from './create-flags.js';
 import { buildCreatePlan } from './create-body.js';
+import { RunOptionError } from './create-ports.js';
 import { createContainer } from './create-flow.js';
 import { exitAfterStream, startSession } from './attach-session.js';
 
@@ -24,15 +25,21 @@ export function runFailure(ctx: CliContext, e: unknown, code = 125): StatusError
 export function planFromArgs(ctx: CliContext, args: string[], o: ParsedOpts, detach: boolean) {
   const [image, ...cmd] = args;
   const out = ctx.io.stdout;
-  return buildCreatePlan({
-    opts: o,
-    image: image!,
-    cmd,
-    detach,
-    lookupEnv: (k) => ctx.env[k],
-    readFile: (p) => readFileSync(p, 'utf8'),
-    consoleSize: out.isTTY && out.rows && out.columns ? [out.rows, out.columns] : undefined,
-  });
+  try {
+    return buildCreatePlan({
+      opts: o,
+      image: image!,
+      cmd,
+      detach,
+      lookupEnv: (k) => ctx.env[k],
+      readFile: (p) => readFileSync(p, 'utf8'),
+      consoleSize: out.isTTY && out.rows && out.columns ? [out.rows, out.columns] : undefined,
+    });
+  } catch (e) {
+    // Option errors docker reports like a failed create: "docker: …" plus the help hint.
+    if (e instanceof RunOptionError) throw runFailure(ctx, e);
+    throw e;
+  }
 }
 
 async function run(ctx: CliContext, args: string[], o: ParsedOpts): Promise<number> {
