@@ -13,7 +13,7 @@ import type { NetContext } from './context.js';
 import type { Sandbox } from './endpoints.js';
 import { formatIPv4, macForIp, parseCidr, parseIPv4 } from './ipam.js';
 import { planPorts, portMapOf } from './ports-plan.js';
-import { poolOf, type NetworkRecord } from './records.js';
+import { OPT, poolOf, type NetworkRecord } from './records.js';
 
 /**
  * How long the kernel gets to delete a dead container's veth with its namespace (it takes a
@@ -180,8 +180,11 @@ export function createSandboxOps(ctx: NetContext) {
         try {
           const nets = networksOf(req);
           nets.forEach((n, i) => sb.endpoints.push(allocate(n.rec, n.config, req, sb, i === 0)));
-          const { keys, wanted } = planPorts(req.portBindings ?? {}, req.exposedPorts ?? [], req.publishAll, ctx.opts.defaultBindIp ?? '');
           const pub = sb.endpoints.find((e) => e.driver === 'bridge');
+          const pubNet = pub && ctx.records.get(pub.networkId);
+          // the network's host_binding_ipv4 (the default bridge's comes from --ip), else --ip
+          const bindIp = (pubNet?.options[OPT.hostBinding] ?? ctx.opts.defaultBindIp ?? '').replace(/^0\.0\.0\.0$/, '');
+          const { keys, wanted } = planPorts(req.portBindings ?? {}, req.exposedPorts ?? [], req.publishAll, bindIp);
           const bridgeOf = (ep: EndpointState) => ctx.records.get(ep.networkId)?.bridge ?? '';
           if (pub && wanted.length) {
             const got = await ctx.ports.reserve(ownerOf(sb), wanted.map((w) => ({ proto: w.proto, hostIp: w.hostIp, hostPort: w.hostPort, ...(w.hostPortEnd ? { hostPortEnd: w.hostPortEnd } : {}) })));

@@ -258,6 +258,11 @@ test('ports: reserved at prepare, firewall applied at activate and release, conf
     await t.svc.release(c.id);
     await t.svc.release(a.id);
     assert.equal(t.fw.applied.at(-1)!.ports.length, 0);
+    // a network's host_binding_ipv4 is the default host address of its published ports
+    await t.svc.create({ Name: 'lo-only', Options: { 'com.docker.network.bridge.host_binding_ipv4': '127.0.0.1' } });
+    const d = req('s', { networkMode: 'lo-only', portBindings: { '80/tcp': [{ HostPort: '8181' }] } });
+    assert.deepEqual((await t.svc.prepare(d)).ports, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8181' }] });
+    await t.svc.release(d.id);
     assert.equal(t.ports.held.size, 0);
   } finally {
     await t.cleanup();
