@@ -26,10 +26,10 @@ const HOST_MSG = 'container cannot be disconnected from host network or connecte
 /** True for user-defined networks (embedded DNS, aliases, static addresses). */
 export const isUserNetwork = (r: NetworkRecord) => !r.predefined;
 
-/** Docker's DNS names of an endpoint on a user network: name, aliases, short id. */
-function dnsNamesOf(rec: NetworkRecord, containerId: string, name: string, aliases: string[]): string[] {
+/** Docker's DNS names of an endpoint on a user network: name, aliases, short id, hostname (deduplicated). */
+function dnsNamesOf(rec: NetworkRecord, req: ContainerNetworkRequest, aliases: string[]): string[] {
   if (!isUserNetwork(rec)) return [];
-  return [...new Set([name, ...aliases, shortId(containerId)])];
+  return [...new Set([req.name, ...aliases, shortId(req.id), ...(req.hostname ? [req.hostname] : [])])];
 }
 
 /** "/other:/me/alias" → "other:alias"; "other:alias" kept. */
@@ -94,7 +94,7 @@ export function createSandboxOps(ctx: NetContext) {
       gateway: p.Gateway ?? '',
       ipamConfig: config?.IPAMConfig ?? null,
       aliases,
-      dnsNames: dnsNamesOf(rec, req.id, req.name, aliases),
+      dnsNames: dnsNamesOf(rec, req, aliases),
       links,
     };
   }

@@ -162,7 +162,7 @@ test('prepare/activate/release on a user network: addresses, veth, DNS names, no
   try {
     await t.svc.create({ Name: 'net', IPAM: { Config: [{ Subnet: '10.20.0.0/24' }] } });
     const applies = t.fw.applied.length;
-    const a = req('web', { networkMode: 'net', endpoints: { net: { Aliases: ['www'] } } });
+    const a = req('web', { networkMode: 'net', endpoints: { net: { Aliases: ['www'] } }, hostname: 'webhost' });
     const plan = await t.svc.prepare(a);
     const ep = plan.endpoints[0]!;
     assert.equal(ep.ipv4, '10.20.0.2');
@@ -170,7 +170,7 @@ test('prepare/activate/release on a user network: addresses, veth, DNS names, no
     assert.equal(ep.ifname, 'eth0');
     assert.match(ep.hostIfname!, /^veth[0-9a-f]{7}$/);
     assert.match(ep.endpointId, /^[0-9a-f]{64}$/);
-    assert.deepEqual(ep.dnsNames, ['web', 'www', a.id.slice(0, 12)]);
+    assert.deepEqual(ep.dnsNames, ['web', 'www', a.id.slice(0, 12), 'webhost']);
     assert.deepEqual(plan.nameservers, ['10.20.0.1']);
     assert.equal(t.svc.endpointsOf(a.id).size, 0); // not active yet
     await t.svc.activate(a.id, 4242);
