@@ -16,6 +16,8 @@ export interface LogSource {
   label: string;
   /** The service the container belongs to. */
   service?: string;
+  /** Overrides the run's `since` for this container (unix seconds). */
+  since?: string;
   /** Colour index (per service). */
   colorIndex: number;
 }
@@ -88,7 +90,7 @@ export interface LogsOptions {
 export async function streamLogs(ctx: Ctx, src: LogSource, printer: LogPrinter, opts: LogsOptions): Promise<void> {
   const { client } = ctx.deps;
   const info = await client.containers.inspect(src.id);
-  const res = await client.containers.logs(src.id, { follow: opts.follow, stdout: true, stderr: true, timestamps: opts.timestamps, tail: opts.tail ?? 'all', since: opts.since, until: opts.until });
+  const res = await client.containers.logs(src.id, { follow: opts.follow, stdout: true, stderr: true, timestamps: opts.timestamps, tail: opts.tail ?? 'all', since: src.since ?? opts.since, until: opts.until });
   const onAbort = () => res.destroy();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const dm = info.Config.Tty ? undefined : createDemuxer((stream, payload) => {

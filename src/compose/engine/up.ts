@@ -134,5 +134,5 @@ async function convergeService(ctx: Ctx, project: Project, s: ServiceConfig, exi
   ], (f) => f());
   created.sort((a, b) => a.number - b.number);
   const targets = created.map((c) => ({ id: c.id, name: replicaName(ctx, project, s, c.number), start: c.start }));
-  return { targets: targets.map(({ id, name }) => ({ id, name })), toStart: targets.filter((t) => t.start && (t.id || ctx.options.dryRun)) };
+  return { targets: targets.map(({ id, name, start }) => ({ id, name, fresh: start })), toStart: targets.filter((t) => t.start && (t.id || ctx.options.dryRun)) };
 }

@@ -13,6 +13,8 @@ import { type Ctx, parallel, sleepMs } from './context.js';
 export interface WaitTarget {
   id: string;
   name: string;
+  /** False for a container that was already running before this `up` (its old logs are not replayed). */
+  fresh?: boolean;
 }
 
 type Verdict = { done: true; status: string } | { done: false } | { error: string };

@@ -75,7 +75,8 @@ export async function attachAndWait(c: ComposeRun, engine: Ctx, project: Project
   return exitCode ?? 0;
 }
 
-/** Log sources of containers, coloured per service in `serviceOrder`. Never throws. */
-export function sourcesOf(project: Project, containers: { id: string; name: string; service: string }[], serviceOrder: string[]): LogSource[] {
-  return containers.map((x) => ({ id: x.id, name: x.name, service: x.service, label: shortLabel(project.name, x.name), colorIndex: Math.max(0, serviceOrder.indexOf(x.service)) }));
+/** Log sources of containers, coloured per service in `serviceOrder`; already-running ones from now on. Never throws. */
+export function sourcesOf(project: Project, containers: { id: string; name: string; service: string; fresh?: boolean }[], serviceOrder: string[]): LogSource[] {
+  const now = String(Math.floor(Date.now() / 1000));
+  return containers.map((x) => ({ id: x.id, name: x.name, service: x.service, label: shortLabel(project.name, x.name), colorIndex: Math.max(0, serviceOrder.indexOf(x.service)), since: x.fresh === false ? now : undefined }));
 }
