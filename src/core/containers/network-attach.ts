@@ -8,6 +8,7 @@
 import { copyFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { ContainerNetworkRequest, SandboxPlan } from '../networks/index.js';
+import { configuredNetworks } from './network-settings.js';
 import { EngineError, conflict, internal, invalidArgument, toEngineError } from '../../lib/errors.js';
 import { writeFileVolatile } from '../../lib/atomic-file.js';
 import type { SpecNetwork } from './spec/index.js';
@@ -27,16 +28,28 @@ export interface NetAttach {
   plan?: SandboxPlan;
 }
 
-/** The request the network service gets for container `rec`. */
-export function networkRequest(rec: ContainerRecord): ContainerNetworkRequest {
+/**
+ * The request the network service gets for container `rec`: its networks are those of
+ * `configuredNetworks` (when the NetworkMode's network was disconnected, the first other one
+ * leads, or `none` when no network is left).
+ */
+export function networkRequest(ctx: Ctx, rec: ContainerRecord): ContainerNetworkRequest {
   const hc = rec.hostConfig;
+  let networkMode = hc.NetworkMode || 'default';
+  let endpoints = withoutDefaultKey(rec.endpoints);
+  if (rec.modeDetached) {
+    const configured = configuredNetworks(ctx, rec);
+    networkMode = configured[0]?.name ?? 'none';
+    endpoints = {};
+    for (const n of configured) if (n.given) endpoints[n.name] = n.given;
+  }
   return {
     id: rec.id,
     name: rec.name.slice(1),
     hostname: rec.config.Hostname ?? '',
     domainname: rec.config.Domainname || undefined,
-    networkMode: hc.NetworkMode || 'default',
-    endpoints: withoutDefaultKey(rec.endpoints),
+    networkMode,
+    endpoints,
     links: [...(hc.Links ?? [])],
     portBindings: { ...(hc.PortBindings ?? {}) },
     publishAll: !!hc.PublishAllPorts,
@@ -87,13 +100,15 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
   const networks = ctx.deps.networks;
   if (!networks || !usesNetworkService(ctx, rec)) return { network: { mode: 'new' }, env: [], prepared: false };
 
+  const req = networkRequest(ctx, rec);
+  if (req.networkMode === 'none') return { network: { mode: 'new' }, env: [], prepared: false };
   let plan: SandboxPlan;
   try {
-    plan = await networks.prepare(networkRequest(rec));
+    plan = await networks.prepare(req);
   } catch (e) {
     throw wrapPortError(e, rec.name.slice(1));
   }
-  const links = modeNetworkName(mode) === 'bridge' ? resolveLinks(ctx, rec) : [];
+  const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
   const hostResolv = await readOr(ctx.opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
   const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
   const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });

@@ -11,7 +11,7 @@ import { internal, invalidArgument, notFound, permissionDenied } from '../../lib
 import { writeFileVolatile } from '../../lib/atomic-file.js';
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
-import { NET_ERRORS, isContainerMode, usesNetworkService, validateEndpoint } from './network-mode.js';
+import { NET_ERRORS, isContainerMode, modeNetworkName, usesNetworkService, validateEndpoint } from './network-mode.js';
 import { networkRequest } from './network-attach.js';
 import { configuredNetworks } from './network-settings.js';
 import { selfNames } from './etc-files.js';
@@ -48,7 +48,7 @@ export async function connectNetwork(ctx: Ctx, ref: string, network: string, con
     validateEndpoint(ctx, net.name, config);
     const given: EndpointSettings = { ...config, NetworkID: net.id };
     if (rec.state.Running && usesNetworkService(ctx, rec)) {
-      const ep = await networks.connect(networkRequest(rec), net.name, given, rec.state.Pid);
+      const ep = await networks.connect(networkRequest(ctx, rec), net.name, given, rec.state.Pid);
       if (ep?.ipv4) {
         await appendFile(rec.paths.hosts, `${ep.ipv4}\t${selfNames(rec.config.Hostname ?? '', rec.config.Domainname).join(' ')}\n`).catch((e) =>
           ctx.log.warn('cannot update hosts file', { id: rec.id, error: (e as Error).message }),
@@ -56,6 +56,7 @@ export async function connectNetwork(ctx: Ctx, ref: string, network: string, con
       }
     }
     rec.endpoints = { ...rec.endpoints, [net.name]: given };
+    if (rec.modeDetached && isModeNetwork(rec, net)) rec.modeDetached = undefined;
     await ctx.persist(rec);
   });
 }
@@ -86,6 +87,7 @@ export async function disconnectNetwork(ctx: Ctx, ref: string, network: string, 
       const endpoints = { ...rec.endpoints };
       for (const k of keys) delete endpoints[k];
       rec.endpoints = endpoints;
+      if (isModeNetwork(rec, net ?? { id: '', name })) rec.modeDetached = true;
       await ctx.persist(rec);
       if (net) ctx.deps.events.emit('network', 'disconnect', net.id, { container: rec.id, name: net.name, type: net.driver });
       return;
@@ -100,8 +102,16 @@ export async function disconnectNetwork(ctx: Ctx, ref: string, network: string, 
     const endpoints = { ...rec.endpoints };
     for (const k of Object.keys(endpoints)) if (k === net.name || k === net.id || k === network) delete endpoints[k];
     rec.endpoints = endpoints;
+    if (isModeNetwork(rec, net)) rec.modeDetached = true;
     await ctx.persist(rec);
   });
+}
+
+/** True when `net` is the container's NetworkMode network. */
+function isModeNetwork(rec: ContainerRecord, net: { id: string; name: string }): boolean {
+  const mode = rec.hostConfig.NetworkMode || 'default';
+  const name = modeNetworkName(mode);
+  return name === net.name || (net.id !== '' && (mode === net.id || net.id.startsWith(mode)));
 }
 
 async function dropHostsLine(rec: ContainerRecord, ip: string): Promise<void> {

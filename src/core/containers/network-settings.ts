@@ -87,9 +87,11 @@ function withShortIdAlias(ep: EndpointSettings, rec: ContainerRecord, n: Configu
 export function configuredNetworks(ctx: Ctx, rec: ContainerRecord): ConfiguredNetwork[] {
   const mode = rec.hostConfig.NetworkMode || 'default';
   if (isContainerMode(mode)) return [];
-  const out: ConfiguredNetwork[] = [{ ...resolveName(ctx, modeNetworkName(mode)) }];
+  const modeNet = resolveName(ctx, modeNetworkName(mode));
+  const out: ConfiguredNetwork[] = rec.modeDetached ? [] : [{ ...modeNet }];
   for (const [key, given] of Object.entries(rec.endpoints ?? {})) {
     const r = resolveName(ctx, key);
+    if (rec.modeDetached && (r.name === modeNet.name || (r.id !== '' && r.id === modeNet.id))) continue;
     const same = out.find((n) => n.name === r.name || (r.id !== '' && n.id === r.id));
     if (same) same.given ??= given;
     else out.push({ ...r, given });

@@ -235,6 +235,21 @@ test('connect/disconnect: stopped records, running goes live, Docker errors; ren
     assert.doesNotMatch(await readFile(i.HostsPath, 'utf8'), new RegExp(`${ip.replace(/\./g, '\\.')}\\t`));
     await assert.rejects(t.svc.disconnectNetwork!('cc', 'other', false), kindOf('Internal', `container ${c.Id} is not connected to network other`));
 
+    // The NetworkMode's own network: gone from the container's networks until connected again.
+    await t.svc.stop('cc', { timeout: 1 });
+    await t.svc.disconnectNetwork!('cc', 'bridge', false);
+    assert.deepEqual((await t.svc.inspect('cc')).NetworkSettings.Networks, {});
+    await assert.rejects(t.svc.disconnectNetwork!('cc', 'bridge', false), kindOf('Internal', `container ${c.Id} is not connected to the network bridge`));
+    await t.svc.connectNetwork!('cc', 'mynet', {});
+    networks.calls.length = 0;
+    await t.svc.start('cc');
+    assert.equal(networks.requests.get(c.Id)!.networkMode, 'mynet');
+    assert.deepEqual(Object.keys((await t.svc.inspect('cc')).NetworkSettings.Networks), ['mynet']);
+    await t.svc.stop('cc', { timeout: 1 });
+    await t.svc.connectNetwork!('cc', 'bridge', {});
+    assert.deepEqual(Object.keys((await t.svc.inspect('cc')).NetworkSettings.Networks), ['bridge', 'mynet']);
+    await t.svc.start('cc');
+
     await t.svc.rename('cc', 'dd');
     assert.ok(networks.calls.includes(`renamed ${c.Id} dd`));
 

@@ -57,6 +57,11 @@ export interface ContainerRecord {
   platform: string;
   /** Volumes, binds and tmpfs mounts (see mounts.ts); absent in records older than volumes. */
   mounts?: MountRecord[];
+  /**
+   * The NetworkMode's network was disconnected (`network disconnect`): as in Docker it is left
+   * out of the container's networks until connected again.
+   */
+  modeDetached?: boolean;
   /** Network state of the current run: set at start, cleared when the process is gone. */
   net?: RunNetState;
 }
