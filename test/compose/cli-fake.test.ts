@@ -82,7 +82,7 @@ describe('pier compose CLI (fake engine)', () => {
     const ls = await pier(['compose', 'ls']);
     assert.match(ls.stdout, /^NAME +STATUS +CONFIG FILES\ndemo +running\(2\) +\/.*compose\.yaml\n$/);
     assert.match((await compose('images')).stdout, /^CONTAINER +REPOSITORY +TAG +IMAGE ID +SIZE\ndemo-kv-1 +busybox +latest +bb/);
-    assert.equal((await compose('config', '--services')).stdout, 'web\nkv\n');
+    assert.equal((await compose('config', '--services')).stdout, 'kv\nweb\n');
     assert.equal((await compose('config', '--volumes')).stdout, 'data\n');
     const stop = await compose('stop', 'web');
     assert.match(stop.stderr, / Container demo-web-1 {2}Stopped\n/);

@@ -34,10 +34,10 @@ export const sub: SubSpec = {
       : await c.project();
     if (o.quiet === true) return 0;
     const lines = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
-    const names = args.length ? args : Object.keys(project.services);
+    const names = args.length ? args : Object.keys(project.services).sort();
     let text: string;
     if (o.services === true) text = lines(names);
-    else if (o.volumes === true) text = lines(Object.keys(project.volumes));
+    else if (o.volumes === true) text = lines(Object.keys(project.volumes).sort());
     else if (o.profiles === true) text = lines([...new Set([...Object.values(project.services), ...Object.values(project.disabledServices)].flatMap((s) => s.profiles ?? []))].sort());
     else if (o.images === true) text = lines(names.map((n) => serviceImage(project, project.services[n]!, g.compatibility)));
     else if (o.hash !== undefined) {
