@@ -82,6 +82,9 @@ test('network flags and daemon.json keys (dockerd names; --flag=false booleans)'
     userlandProxy: false,
   });
   assert.throws(() => loadConfig([...none, '--default-address-pool', 'base=x,size=24']), /invalid default-address-pool/);
+  const rc = loadConfig([...none, '--resolv-conf', '/tmp/x/resolv.conf']);
+  assert.ok('config' in rc);
+  assert.equal(rc.config.resolvConf, '/tmp/x/resolv.conf');
   assert.throws(() => loadConfig([...none, '--mtu', 'big']), /invalid mtu/);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-cfg-'));

@@ -40,6 +40,7 @@ const flagSpec = {
   'userland-proxy': { type: 'boolean' },
   mtu: { type: 'string' },
   ip: { type: 'string' },
+  'resolv-conf': { type: 'string' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -73,6 +74,7 @@ const fileKeyOfFlag: Record<string, string> = {
   'userland-proxy': 'userland-proxy',
   mtu: 'mtu',
   ip: 'ip',
+  'resolv-conf': 'resolv-conf',
 };
 
 /**
@@ -132,6 +134,7 @@ Networking:
       --ip-masq                           Enable IP masquerading (default true)
       --iptables                          Enable addition of firewall rules (nftables) (default true)
       --mtu int                           Set the containers network MTU (default 1500)
+      --resolv-conf string                Host resolv.conf for containers and the embedded DNS (default "/etc/resolv.conf")
       --userland-proxy                    Accepted and ignored: pier always holds published ports itself
 `;
 
@@ -195,6 +198,7 @@ export function loadConfig(argv: string[]): ParsedCommandLine {
     storageDriver: storageDriver as DaemonConfig['storageDriver'],
     defaultShmSize: parseShmSize(pick<string | number>('default-shm-size')),
     group: pick<string>('group'),
+    resolvConf: optString(pick('resolv-conf'), 'resolv-conf'),
     network: {
       bridge: optString(pick('bridge'), 'bridge'),
       bip: optString(pick('bip'), 'bip'),

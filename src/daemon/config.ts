@@ -24,6 +24,11 @@ export interface DaemonConfig {
   defaultShmSize: number;
   /** Socket group (chown of the unix socket); default root. */
   group?: string;
+  /**
+   * `--resolv-conf` / `resolv-conf` (a pier extension): the host resolv.conf containers on the
+   * default bridge copy and the embedded DNS forwards to (default /etc/resolv.conf).
+   */
+  resolvConf?: string;
   /** Networking (dockerd's flags/daemon.json keys); unset fields take the network service's defaults. */
   network: NetworkConfig;
 }

@@ -88,6 +88,7 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
       icc: net.icc,
       mtu: net.mtu,
       defaultBindIp: net.defaultBindIp,
+      resolvConf: config.resolvConf,
     },
   );
   const containers = await createContainerService(
@@ -101,6 +102,7 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
       defaultShmSize: config.defaultShmSize,
       defaultLogOpts: config.logOpts,
       defaultLogDriver: config.logDriver,
+      hostEtc: config.resolvConf ? { resolvConf: config.resolvConf } : undefined,
     },
   );
   containersRef = containers;
