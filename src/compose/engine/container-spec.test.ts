@@ -60,10 +60,11 @@ test('create body: labels, env, ports, mounts, healthcheck, restart, first netwo
 });
 
 test('network_mode service:x and volumes_from use the other service\'s container', () => {
-  const s = svc('side', { network_mode: 'service:web', volumes_from: ['web:ro', 'container:other'] });
+  const s = svc('side', { network_mode: 'service:web', volumes_from: ['web:ro', 'container:other'], links: ['web:www', 'web', 'gone'], external_links: ['ext:e'] });
   const { body } = containerSpec({ project: project([s]), service: s, name: 'proj-side-1', number: 1, hash: '', containerOf: (n) => (n === 'web' ? 'proj-web-1' : undefined) });
   assert.equal(body.HostConfig!.NetworkMode, 'container:proj-web-1');
   assert.deepEqual(body.HostConfig!.VolumesFrom, ['proj-web-1:ro', 'other']);
+  assert.deepEqual(body.HostConfig!.Links, ['proj-web-1:www', 'proj-web-1:web', 'ext:e']);
   assert.equal(body.NetworkingConfig, undefined);
 });
 

@@ -192,6 +192,19 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     return mode ? `${c}:${mode}` : c;
   });
   if (from.length) host.VolumesFrom = from;
+  // links: "svc[:alias]" → "<first container of svc>:<alias>"; external_links name containers.
+  const links = [
+    ...(s.links ?? []).map((l) => {
+      const [svc, alias] = l.split(':');
+      const c = input.containerOf?.(svc!);
+      return c ? `${c}:${alias ?? svc}` : undefined;
+    }),
+    ...(s.external_links ?? []).map((l) => {
+      const [c, alias] = l.split(':');
+      return `${c}:${alias ?? c}`;
+    }),
+  ].filter((l): l is string => !!l);
+  if (links.length) host.Links = links;
   let extraNetworks: [string, EndpointSettings][] = [];
   let endpoints: Record<string, EndpointSettings> | undefined;
   if (s.network_mode) {
