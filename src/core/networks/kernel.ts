@@ -7,6 +7,7 @@
  * do not need iproute2 (does a link exist, which links start with a prefix) come from
  * `/proc/net/dev`, which always shows the reading process's own network namespace.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from '../../lib/exec.js';
 import { internal, notFound } from '../../lib/errors.js';
@@ -158,7 +159,9 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       if (await linkExists(name)) {
         if (!(await isBridge(name))) throw internal(`device ${name} exists and is not a bridge`);
       } else {
-        lines.push(`link add name ${name} type bridge`);
+        // A fixed MAC: otherwise the bridge takes the lowest of its ports' MACs, which changes as
+        // containers come and go and leaves containers' ARP entries for the gateway stale.
+        lines.push(`link add name ${name} address ${bridgeMac()} type bridge`);
       }
       lines.push(`link set ${name} mtu ${Math.trunc(o.mtu)}`);
       for (const a of o.addresses) lines.push(`addr replace ${batchWord('address', a)} dev ${name}`);
@@ -243,4 +246,11 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
     linkExists,
     sysctl,
   };
+}
+
+/** A random locally administered unicast MAC for a bridge. */
+function bridgeMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0]! & 0xfc) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
