@@ -112,13 +112,27 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
   const hostResolv = await readOr(ctx.opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
   const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
   const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
-  const resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
+  let resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
+  if (plan.nameservers) resolv = withNdots0(resolv);
   await Promise.all([
     writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
     writeFileVolatile(rec.paths.hosts, hosts),
     writeFileVolatile(rec.paths.resolvConf, resolv),
   ]);
   return { network: { mode: 'new' }, env: links.flatMap(linkEnv), prepared: true, plan };
+}
+
+/**
+ * Docker's resolv.conf for the embedded DNS gets `options ndots:0` unless an ndots option is
+ * already there (from the host's file or `--dns-option`).
+ */
+export function withNdots0(resolv: string): string {
+  if (/^options\s.*\bndots:/m.test(resolv)) return resolv;
+  if (/^options\s/m.test(resolv)) return resolv.replace(/^(options\s.*)$/m, '$1 ndots:0');
+  const lines = resolv.split('\n').filter((l) => l !== '');
+  const at = lines.findIndex((l) => !/^(search|nameserver)\s/.test(l));
+  lines.splice(at < 0 ? lines.length : at, 0, 'options ndots:0');
+  return lines.join('\n') + '\n';
 }
 
 /** Plumbs the prepared endpoints into the namespace of `pid` and records the sandbox key. Throws what `activate` throws. */

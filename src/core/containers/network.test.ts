@@ -5,6 +5,7 @@ import { EngineError } from '../../lib/errors.js';
 import { FakeNetworks, makeService, tick } from './fakes.test-helper.js';
 import { linkEnv, linkHostsLine } from './links.js';
 import { parseLink } from './network-mode.js';
+import { withNdots0 } from './network-attach.js';
 import { portFilterKeys, portFilterMatches } from './filters.js';
 
 const kindOf = (kind: string, msg?: string | RegExp) => (e: unknown) =>
@@ -42,6 +43,12 @@ test('links: env and hosts line as Docker', () => {
   assert.deepEqual(parseLink('web'), { name: 'web', alias: 'web' });
   assert.deepEqual(parseLink('web:w'), { name: 'web', alias: 'w' });
   assert.deepEqual(parseLink('/web:/app/w'), { name: 'web', alias: 'w' });
+});
+
+test('resolv.conf of the embedded DNS: ndots:0 unless given', () => {
+  assert.equal(withNdots0('nameserver 1.1.1.1\n'), 'nameserver 1.1.1.1\noptions ndots:0\n');
+  assert.equal(withNdots0('search a\nnameserver 1.1.1.1\noptions edns0\n'), 'search a\nnameserver 1.1.1.1\noptions edns0 ndots:0\n');
+  assert.equal(withNdots0('nameserver 1.1.1.1\noptions ndots:3\n'), 'nameserver 1.1.1.1\noptions ndots:3\n');
 });
 
 test('port filters', () => {
@@ -149,7 +156,7 @@ test('start: prepare, etc files, links, activate, inspect and list; exit release
     const u = await t.svc.create('uu', { Image: 'busybox', HostConfig: { NetworkMode: 'mynet', DnsSearch: ['example.org'] } });
     await t.svc.start('uu');
     const ui = await t.svc.inspect('uu');
-    assert.equal(await readFile(ui.ResolvConfPath, 'utf8'), 'search example.org\nnameserver ' + mynet.subnet + '.1\n');
+    assert.equal(await readFile(ui.ResolvConfPath, 'utf8'), 'search example.org\nnameserver ' + mynet.subnet + '.1\noptions ndots:0\n');
     assert.equal(ui.NetworkSettings.IPAddress, '');
     assert.equal(ui.NetworkSettings.Networks.mynet!.IPAddress, `${mynet.subnet}.2`);
     assert.deepEqual(ui.NetworkSettings.Networks.mynet!.Aliases, [u.Id.slice(0, 12)]);
