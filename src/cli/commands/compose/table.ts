@@ -23,12 +23,14 @@ export const SUBCOMMANDS: readonly SubEntry[] = [
   e('restart', 'Restart service containers', () => import('./lifecycle.js').then((m) => ({ sub: m.restartSub }))),
   e('rm', 'Removes stopped service containers', () => import('./lifecycle.js').then((m) => ({ sub: m.rmSub }))),
   e('run', 'Run a one-off command on a service', () => import('./run.js')),
+  e('scale', 'Scale services ', () => import('./scale.js')),
   e('start', 'Start services', () => import('./lifecycle.js').then((m) => ({ sub: m.startSub }))),
   e('stop', 'Stop services', () => import('./lifecycle.js').then((m) => ({ sub: m.stopSub }))),
   e('top', 'Display the running processes', () => import('./top.js')),
   e('unpause', 'Unpause services', () => import('./lifecycle.js').then((m) => ({ sub: m.unpauseSub }))),
   e('up', 'Create and start containers', () => import('./up.js')),
   e('version', 'Show the Docker Compose version information', () => import('./version.js')),
+  e('volumes', 'List volumes', () => import('./volumes.js')),
 ];
 
 /** Finds a subcommand by name. */

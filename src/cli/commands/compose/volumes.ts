@@ -1,0 +1,37 @@
+/** `pier compose volumes [SERVICE...]`: the project's volumes (DRIVER VOLUME NAME), `-q`, `--format`. */
+import { LABEL } from '../../../compose/engine/index.js';
+import type { Column } from '../../output.js';
+import { printItems } from '../../output.js';
+import type { VolumeInfo } from '../../../client/index.js';
+import { str } from '../common.js';
+import type { SubSpec } from './types.js';
+
+const COLUMNS: Column<VolumeInfo>[] = [
+  { header: 'DRIVER', field: 'Driver', get: (v) => v.Driver },
+  { header: 'VOLUME NAME', field: 'Name', get: (v) => v.Name },
+];
+
+/** The volumes subcommand. */
+export const sub: SubSpec = {
+  usage: '[OPTIONS] [SERVICE...]',
+  description: 'List volumes',
+  options: [
+    { long: 'format', kind: 'string', description: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates", helpDefault: '"table"' },
+    { long: 'quiet', short: 'q', kind: 'bool', description: 'Only display volume names' },
+  ],
+  run: async (c, args, o) => {
+    const project = await c.projectOrName();
+    const r = await c.ctx.client().volumes.list({ label: [`${LABEL.project}=${project.name}`] });
+    let vols = (r.Volumes ?? []).sort((a, b) => a.Name.localeCompare(b.Name));
+    if (args.length) {
+      const wanted = new Set(args.flatMap((n) => (project.services[n]?.volumes ?? []).filter((v) => v.type === 'volume' && v.source).map((v) => project.volumes[v.source!]?.name ?? v.source!)));
+      vols = vols.filter((v) => wanted.has(v.Name));
+    }
+    if (o.quiet === true) {
+      c.ctx.out(vols.map((v) => `${v.Name}\n`).join(''));
+      return 0;
+    }
+    await printItems(c.ctx, str(o.format), vols, COLUMNS, (v) => ({ ...v }), 'volume');
+    return 0;
+  },
+};
