@@ -24,6 +24,7 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 export function execEnv(rec: ContainerRecord, tty: boolean, extra: readonly string[]): string[] {
   const base = [DEFAULT_PATH, `HOSTNAME=${rec.config.Hostname ?? ''}`];
   if (tty) base.push('TERM=xterm');
+  base.push(...(rec.net?.linkEnv ?? []));
   return replaceOrAppendEnv(replaceOrAppendEnv(base, rec.config.Env ?? []), extra);
 }
 

@@ -119,7 +119,9 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
     writeFileVolatile(rec.paths.hosts, hosts),
     writeFileVolatile(rec.paths.resolvConf, resolv),
   ]);
-  return { network: { mode: 'new' }, env: links.flatMap(linkEnv), prepared: true, plan };
+  const env = links.flatMap(linkEnv);
+  if (env.length > 0) rec.net.linkEnv = env;
+  return { network: { mode: 'new' }, env, prepared: true, plan };
 }
 
 /**

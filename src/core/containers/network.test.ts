@@ -6,6 +6,7 @@ import { FakeNetworks, makeService, tick } from './fakes.test-helper.js';
 import { linkEnv, linkHostsLine } from './links.js';
 import { parseLink } from './network-mode.js';
 import { withNdots0 } from './network-attach.js';
+import { execEnv } from './exec-process.js';
 import { portFilterKeys, portFilterMatches } from './filters.js';
 
 const kindOf = (kind: string, msg?: string | RegExp) => (e: unknown) =>
@@ -147,6 +148,8 @@ test('start: prepare, etc files, links, activate, inspect and list; exit release
     assert.ok(env.includes('DB_PORT=tcp://10.99.0.2:80'));
     assert.ok(env.includes('DB_NAME=/app/db'));
     assert.ok(env.includes('DB_ENV_SECRET=1'));
+    const execEnvOf = execEnv({ config: { Hostname: 'h', Env: ['X=1'] }, net: { sandboxId: '', sandboxKey: '', linkEnv: ['DB_NAME=/app/db'] } } as never, false, []);
+    assert.ok(execEnvOf.includes('DB_NAME=/app/db') && execEnvOf.includes('X=1'));
     const ai = await t.svc.inspect('app');
     const ahosts = await readFile(ai.HostsPath, 'utf8');
     assert.match(ahosts, /10\.99\.0\.1\tgw\n/);

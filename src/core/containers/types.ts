@@ -72,6 +72,8 @@ export interface RunNetState {
   sandboxId: string;
   /** NetworkSettings.SandboxKey. */
   sandboxKey: string;
+  /** Environment variables of the legacy links (exec processes get them too, as in Docker). */
+  linkEnv?: string[];
 }
 
 /** What the service is built from. */
