@@ -1,8 +1,9 @@
 /**
- * Progress lines of compose operations, like Docker Compose v2: on a terminal each finished
- * step as ` ✔ Container proj-web-1  Started  0.3s`; otherwise (plain) every step as
- * ` Container proj-web-1  Starting` then ` Container proj-web-1  Started`. Errors as
- * ` ✘ Container x  Error` / ` Container x  Error <message>`.
+ * Progress lines of compose operations, like Docker Compose v2: on a terminal a live view
+ * (`[+] Running 2/3`, then ` ✔ Container proj-web-1  Started  0.3s` per object, redrawn in
+ * place); otherwise (plain) every step as ` Container proj-web-1  Starting` then
+ * ` Container proj-web-1  Started`. Errors as ` ✘ Container x  Error <message>` /
+ * ` Container x  Error <message>`.
  */
 
 /** Kinds of objects a line is about. */
@@ -24,7 +25,10 @@ export interface Progress {
 export interface ProgressOptions {
   /** Where lines go (compose writes progress to stderr). */
   write: (text: string) => void;
-  /** 'tty' shows finished steps with ✔ and times; 'plain' every step; 'quiet' nothing. */
+  /**
+   * 'tty' redraws a live view (`[+] Running 2/3` and one line per object, ✔ when done);
+   * 'plain' prints every step as a line; 'quiet' nothing.
+   */
   mode: 'tty' | 'plain' | 'quiet';
   /** ANSI colours (green ✔, red ✘). */
   color: boolean;
@@ -36,32 +40,61 @@ function label(kind: ProgressKind, name: string): string {
   return kind === 'Volume' ? `${kind} "${name}"` : `${kind} ${name}`;
 }
 
+interface Row {
+  label: string;
+  status: string;
+  state: 'working' | 'done' | 'error';
+  t0: number;
+  t1?: number;
+}
+
 /** Creates a progress printer. Never throws. */
 export function createProgress(opts: ProgressOptions): Progress {
   const now = opts.now ?? Date.now;
-  const started = new Map<string, number>();
   const paint = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  if (opts.mode !== 'tty') {
+    const line = (kind: ProgressKind, name: string, status: string) => {
+      if (opts.mode === 'plain') opts.write(` ${label(kind, name)}  ${status}\n`);
+    };
+    return {
+      begin: line,
+      done: line,
+      fail: (kind, name, message) => line(kind, name, `Error ${message}`),
+      warn: (text) => opts.write(`${text}\n`),
+    };
+  }
+  const rows = new Map<string, Row>();
+  let drawn = 0;
+  const render = () => {
+    const list = [...rows.values()];
+    const width = Math.max(0, ...list.map((r) => r.label.length));
+    const statusWidth = Math.max(0, ...list.map((r) => r.status.length));
+    const done = list.filter((r) => r.state !== 'working').length;
+    const lines = [`[+] Running ${done}/${list.length}`, ...list.map((r) => {
+      const mark = r.state === 'done' ? paint('32', '✔') : r.state === 'error' ? paint('31', '✘') : '⠿';
+      const secs = (((r.t1 ?? now()) - r.t0) / 1000).toFixed(1);
+      return ` ${mark} ${r.label.padEnd(width)}  ${r.status.padEnd(statusWidth)}  ${paint('34', `${secs}s`)}`;
+    })];
+    opts.write(`${drawn ? `\x1b[${drawn}A\x1b[J` : ''}${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
+  const set = (kind: ProgressKind, name: string, status: string, state: Row['state']) => {
+    const key = `${kind}/${name}`;
+    const r = rows.get(key);
+    // A row keeps its start time across steps (Stopping → Removed shows the whole time).
+    if (!r) rows.set(key, { label: label(kind, name), status, state, t0: now(), t1: state === 'working' ? undefined : now() });
+    else Object.assign(r, { status, state, t1: state === 'working' ? undefined : now() });
+    render();
+  };
   return {
-    begin(kind, name, status) {
-      started.set(`${kind}/${name}`, now());
-      if (opts.mode === 'plain') opts.write(` ${label(kind, name)}  ${status}\n`);
-    },
-    done(kind, name, status) {
-      const key = `${kind}/${name}`;
-      const t0 = started.get(key);
-      started.delete(key);
-      if (opts.mode === 'plain') opts.write(` ${label(kind, name)}  ${status}\n`);
-      else if (opts.mode === 'tty') {
-        const secs = t0 === undefined ? '0.0' : ((now() - t0) / 1000).toFixed(1);
-        opts.write(` ${paint('32', '✔')} ${label(kind, name)}  ${status}  ${paint('34', `${secs}s`)}\n`);
-      }
-    },
-    fail(kind, name, message) {
-      if (opts.mode === 'plain') opts.write(` ${label(kind, name)}  Error ${message}\n`);
-      else if (opts.mode === 'tty') opts.write(` ${paint('31', '✘')} ${label(kind, name)}  Error ${message}\n`);
-    },
+    begin: (kind, name, status) => set(kind, name, status, 'working'),
+    done: (kind, name, status) => set(kind, name, status, 'done'),
+    fail: (kind, name, message) => set(kind, name, `Error ${message}`, 'error'),
     warn(text) {
-      opts.write(`${text}\n`);
+      // Above the live view: clear it, print, draw it again below.
+      opts.write(`${drawn ? `\x1b[${drawn}A\x1b[J` : ''}${text}\n`);
+      drawn = 0;
+      if (rows.size) render();
     },
   };
 }

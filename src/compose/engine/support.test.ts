@@ -58,7 +58,10 @@ test('progress: plain prints every step, tty finished ones with a check mark', (
   const tty = createProgress({ write: (x) => (out += x), mode: 'tty', color: false, now: () => (t += 250) });
   tty.begin('Network', 'proj_default', 'Creating');
   tty.done('Network', 'proj_default', 'Created');
-  assert.equal(out, ' ✔ Network proj_default  Created  0.3s\n');
+  assert.equal(out, '[+] Running 0/1\n ⠿ Network proj_default  Creating  0.3s\n\x1b[2A\x1b[J[+] Running 1/1\n ✔ Network proj_default  Created  0.5s\n');
+  out = '';
+  tty.warn('WARN x');
+  assert.equal(out, '\x1b[2A\x1b[JWARN x\n[+] Running 1/1\n ✔ Network proj_default  Created  0.5s\n');
 });
 
 test('log printer: padded prefixes, split lines joined, no prefix mode', () => {

@@ -86,10 +86,11 @@ export const sub: SubSpec = {
     const abortOnExit = o['abort-on-container-exit'] === true || exitCodeFrom !== undefined;
     if (detach && abortOnExit) throw new UsageError('--abort-on-container-exit and --detach are incompatible');
     const opts = upOptions(args, o, false);
-    opts.buildOptions = { output: (t) => c.ctx.err(t) };
     const project = await c.project();
     if (exitCodeFrom && !project.services[exitCodeFrom]) throw new UsageError(`no such service: ${exitCodeFrom}`, { code: 1 });
     const engine = c.engine();
+    // Builder output goes above the live progress view.
+    opts.buildOptions = { output: (t) => engine.deps.progress.warn(t.replace(/\n$/, '')) };
     const result = await up(engine, project, opts);
     if (detach || c.globals.dryRun) return 0;
     const attachOnly = list(o.attach);
