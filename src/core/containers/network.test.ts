@@ -284,6 +284,9 @@ test('rm --link removes a legacy link from its parent', async () => {
     await assert.rejects(t.svc.remove('/zz/db', { link: true }), kindOf('InvalidArgument', 'Cannot get parent /zz for link name /zz/db'));
     await t.svc.remove('/app/db', { link: true });
     assert.deepEqual((await t.svc.inspect('app')).HostConfig.Links, ['/web:/app/other']);
+    await t.svc.rename('web', 'web9');
+    await t.svc.rename('app', 'app9');
+    assert.deepEqual((await t.svc.inspect('app9')).HostConfig.Links, ['/web9:/app9/other']);
     assert.equal((await t.svc.list({ all: true })).length, 2);
   } finally {
     await t.cleanup();

@@ -122,9 +122,28 @@ export async function rename(ctx: Ctx, ref: string, newName: string): Promise<vo
       throw e;
     }
     ctx.byName.delete(old);
+    await renameLinks(ctx, rec, old, name);
     ctx.deps.networks?.renamed(rec.id, name.slice(1));
     ctx.emit(rec, 'rename', { oldName: old });
   });
+}
+
+/**
+ * Legacy links follow a rename: "/old:/parent/alias" in other containers becomes "/new:…" and
+ * the renamed container's own "…:/old/alias" become "…:/new/alias". Never throws (logs).
+ */
+async function renameLinks(ctx: Ctx, rec: ContainerRecord, oldName: string, newName: string): Promise<void> {
+  const rewrite = async (r: ContainerRecord, map: (l: string) => string) => {
+    const links = r.hostConfig.Links ?? [];
+    const next = links.map(map);
+    if (next.every((l, i) => l === links[i])) return;
+    r.hostConfig = { ...r.hostConfig, Links: next };
+    await ctx.persist(r).catch((e) => ctx.log.warn('cannot update links after a rename', { id: r.id, error: (e as Error).message }));
+  };
+  await rewrite(rec, (l) => l.replace(`:${oldName}/`, `:${newName}/`));
+  for (const other of ctx.byId.values()) {
+    if (other !== rec) await rewrite(other, (l) => (l.startsWith(`${oldName}:`) ? newName + l.slice(oldName.length) : l));
+  }
 }
 
 /**
