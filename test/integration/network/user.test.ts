@@ -157,6 +157,24 @@ describe('network: user-defined bridge networks (pierd, docker CLI)', { concurre
     assert.equal(await k.ipOf('s1', 'un2'), `${base}.5.50`);
   });
 
+  test('IPAM: overlapping subnets refused, aux addresses skipped; a bridge name of one\'s own', async (t) => {
+    if (skip) return t.skip();
+    const sub = d.net?.subnet(11) ?? '';
+    const brName = `ptu${Math.random().toString(16).slice(2, 8)}`;
+    await k.ok(['network', 'create', '--subnet', sub, '--aux-address', `reserved=${base}.11.2`, '-o', `com.docker.network.bridge.name=${brName}`, 'ipam1']);
+    assert.ok(linkExists(brName), `bridge ${brName}`);
+    assert.match(await k.fails(['network', 'create', '--subnet', `${base}.11.128/25`, 'ipam2']), /Pool overlaps with other one on this address space/);
+    assert.match(await k.fails(['network', 'create', '--subnet', `${base}.0.0/24`, 'ipam3']), /Pool overlaps with other one on this address space/, 'the default bridge\'s subnet');
+    await k.start('aux1', ['--network', 'ipam1']);
+    assert.equal(await k.ipOf('aux1'), `${base}.11.3`, 'gateway .1 and the aux address .2 are skipped');
+    const n = JSON.parse(await k.ok(['network', 'inspect', 'ipam1']))[0];
+    assert.deepEqual(n.IPAM.Config[0].AuxiliaryAddresses, { reserved: `${base}.11.2` });
+    assert.equal(n.Options['com.docker.network.bridge.name'], brName);
+    await k.ok(['rm', '-f', 'aux1']);
+    await k.ok(['network', 'rm', 'ipam1']);
+    assert.equal(linkExists(brName), false);
+  });
+
   test('isolation: containers on different networks (and the default bridge) cannot reach each other', async (t) => {
     if (skip) return t.skip();
     const ipS1 = await k.ipOf('s1', 'un2');
