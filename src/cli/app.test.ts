@@ -52,3 +52,31 @@ test('daemon not running', async () => {
   assert.equal(run.code, 125);
   assert.match(run.stderr, /^pier: Cannot connect to the Pier daemon at unix:\/\/\/nonexistent\/pier\.sock\. Is the pier daemon running\?\n\nRun 'pier run --help' for more information\n$/);
 });
+
+test('argument counts worded as docker 28 words them', async () => {
+  const tail = (p: string, usage: string, verb: string) => `\nUsage:  ${p} ${usage}\n\n${verb} '${p} --help' for more information\n`;
+  assert.deepEqual(await pier(['volume', 'ls', 'x']), { code: 1, stdout: '', stderr: `pier: 'pier volume ls' accepts no arguments\n${tail('pier volume ls', '[OPTIONS]', 'Run')}` });
+  assert.equal((await pier(['ps', 'x'])).stderr, `pier: 'pier ps' accepts no arguments\n${tail('pier ps', '[OPTIONS]', 'Run')}`);
+  // docker 28 prints "SRun" after "requires at most".
+  assert.equal((await pier(['images', 'a', 'b'])).stderr, `pier: 'pier images' requires at most 1 argument\n${tail('pier images', '[OPTIONS] [REPOSITORY[:TAG]]', 'SRun')}`);
+  assert.equal((await pier(['port'])).stderr, `pier: 'pier port' requires at least 1 and at most 2 arguments\n${tail('pier port', 'CONTAINER [PRIVATE_PORT[/PROTO]]', 'Run')}`);
+  assert.equal((await pier(['volume', 'rm'])).stderr, `pier: 'pier volume rm' requires at least 1 argument\n${tail('pier volume rm', '[OPTIONS] VOLUME [VOLUME...]', 'See')}`);
+});
+
+test('a command reached through an alias is named by its canonical name', async () => {
+  const h = await pier(['network', 'list', '--help']);
+  assert.match(h.stdout, /^Usage:  pier network ls \[OPTIONS\]\n\nList networks\n\nAliases:\n  pier network ls, pier network list\n/);
+  assert.match((await pier(['container', 'ps', '--help'])).stdout, /^Usage:  pier container ls \[OPTIONS\]\n/);
+  assert.match((await pier(['ps', '--help'])).stdout, /^Usage:  pier ps \[OPTIONS\]\n/);
+  assert.match((await pier(['image', 'remove', '--help'])).stdout, /^Usage:  pier image rm \[OPTIONS\] IMAGE \[IMAGE\.\.\.\]\n/);
+  assert.equal((await pier(['volume', 'list', 'x'])).stderr.split('\n')[0], "pier: 'pier volume ls' accepts no arguments");
+  assert.equal((await pier(['network', 'list', '--bogus'])).stderr, "unknown flag: --bogus\n\nUsage:  pier network ls [OPTIONS]\n\nRun 'pier network ls --help' for more information\n");
+});
+
+test('a filter without "=" fails while parsing flags, naming the flag as defined', async () => {
+  const p = await pier(['volume', 'prune', '--filter', 'xx']);
+  assert.equal(p.code, 125);
+  assert.equal(p.stdout, '', 'no prompt');
+  assert.equal(p.stderr, `invalid argument "xx" for "--filter" flag: bad format of filter (expected name=value)\n\nUsage:  pier volume prune [OPTIONS]\n\nRun 'pier volume prune --help' for more information\n`);
+  assert.match((await pier(['ps', '-f', 'xx'])).stderr, /^invalid argument "xx" for "-f, --filter" flag: bad format/);
+});

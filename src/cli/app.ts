@@ -5,7 +5,7 @@
  */
 import type { EngineClient } from '../client/index.js';
 import { aliasesOf, findInGroup, findTop, GROUPS, type CommandEntry } from './registry.js';
-import type { CliContext, CliIO, GlobalOptions } from './spec.js';
+import type { CliContext, CliIO, CommandSpec, GlobalOptions } from './spec.js';
 import { CliError, StatusError, UsageError } from './errors.js';
 import { CLI_VERSION } from './version.js';
 
@@ -74,6 +74,25 @@ function makeContext(deps: AppDeps, globals: GlobalOptions, path: string, usage:
   };
 }
 
+/**
+ * docker 28's wording for a wrong argument count (cobra's positional-args checks in docker/cli):
+ * the message after "pier: " and the word before "'pier x --help'". `requires at most N` ends in
+ * docker 28's own "SRun" (its message keeps the "S" of a former "See"). Undefined when `n` fits.
+ */
+export function argCountError(path: string, a: CommandSpec['args'], n: number): { message: string; verb: string } | undefined {
+  if (!a) return undefined;
+  const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
+  if (a.exact !== undefined) return n === a.exact ? undefined : { message: `'${path}' requires ${plural(a.exact)}`, verb: 'Run' };
+  if (a.min !== undefined && a.max !== undefined) {
+    if (n >= a.min && n <= a.max) return undefined;
+    return { message: `'${path}' requires at least ${a.min} and at most ${plural(a.max)}`, verb: 'Run' };
+  }
+  if (a.min !== undefined && n < a.min) return { message: `'${path}' requires at least ${plural(a.min)}`, verb: 'See' };
+  if (a.max === 0 && n > 0) return { message: `'${path}' accepts no arguments`, verb: 'Run' };
+  if (a.max !== undefined && n > a.max) return { message: `'${path}' requires at most ${plural(a.max)}`, verb: 'SRun' };
+  return undefined;
+}
+
 async function dispatch(deps: AppDeps, g: GlobalParse, cleanups: (() => void)[]): Promise<number> {
   const { io } = deps;
   const [first, ...rest] = g.rest;
@@ -101,7 +120,9 @@ async function dispatch(deps: AppDeps, g: GlobalParse, cleanups: (() => void)[])
       io.stderr.write(`${PROG}: unknown command: ${PROG} ${first} ${verb}\n\nUsage:  ${PROG} ${first}${first === 'volume' ? ' COMMAND' : ''}\n\nRun '${PROG} ${first} --help' for more information\n`);
       return 1;
     }
-    path = `${PROG} ${first} ${verb}`;
+    // docker names a command by its canonical name even when reached through an alias
+    // (`network list` → usage and errors say `network ls`).
+    path = `${PROG} ${first} ${entry.name}`;
     argv = more;
   } else {
     if (first === 'help') {
@@ -128,16 +149,10 @@ async function dispatch(deps: AppDeps, g: GlobalParse, cleanups: (() => void)[])
       io.stdout.write(commandHelp(path, spec, aliasesOf(PROG, entry)));
       return 0;
     }
-    const a = spec.args;
-    const n = parsed.args.length;
-    if (a?.exact !== undefined && n !== a.exact) {
-      throw new UsageError(`'${path}' requires ${a.exact} argument${a.exact === 1 ? '' : 's'}`, { code: 1, prefixed: true });
-    }
-    if (a?.min !== undefined && n < a.min) {
-      throw new UsageError(`'${path}' requires at least ${a.min} argument${a.min === 1 ? '' : 's'}`, { code: 1, verb: 'See', prefixed: true });
-    }
-    if (a?.max !== undefined && n > a.max) {
-      throw new UsageError(`'${path}' accepts at most ${a.max} argument${a.max === 1 ? '' : 's'}`, { code: 1, verb: 'See', prefixed: true });
+    const bad = argCountError(path, spec.args, parsed.args.length);
+    if (bad) {
+      io.stderr.write(`${PROG}: ${bad.message}\n${usageTail(path, spec.usage, bad.verb)}`);
+      return 1;
     }
     return await spec.run(ctx, parsed.args, parsed.opts);
   } catch (e) {

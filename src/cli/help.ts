@@ -68,7 +68,7 @@ export function commandHelp(path: string, spec: CommandSpec, aliases: string[], 
   return parts.join('\n') + '\n';
 }
 
-/** Usage block appended to usage errors. */
-export function usageTail(path: string, usage: string, verb: 'Run' | 'See'): string {
+/** Usage block appended to usage errors; `verb` is docker's word before 'pier x --help' ("Run", "See"). */
+export function usageTail(path: string, usage: string, verb: string): string {
   return `\nUsage:  ${path} ${usage}`.trimEnd() + `\n\n${verb} '${path} --help' for more information\n`;
 }

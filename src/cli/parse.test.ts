@@ -76,3 +76,9 @@ test('pflag wording for bundles, missing values and --no- forms', () => {
   assert.equal(run(['-d=false', 'busybox']).opts.detach, false);
   assert.deepEqual(run(['-p8080:80', '-', 'x']).opts.publish, ['8080:80']);
 });
+
+test('filter-labelled flags need name=value while parsing', () => {
+  const spec: CommandSpec = { usage: '', description: '', options: [{ long: 'filter', kind: 'list', label: 'filter', description: '' }, { long: 'force', short: 'f', kind: 'bool', description: '' }], run: async () => 0 };
+  assert.deepEqual(parseArgs('x', spec, ['--filter', 'a=b', '--filter', '']).opts.filter, ['a=b', '']);
+  assert.throws(() => parseArgs('x', spec, ['--filter', 'ab']), (e: unknown) => e instanceof UsageError && e.message === 'invalid argument "ab" for "--filter" flag: bad format of filter (expected name=value)' && e.code === 125);
+});

@@ -30,6 +30,11 @@ export function flagTitle(o: OptSpec): string {
   return o.short ? `-${o.short}, --${o.long}` : `--${o.long}`;
 }
 
+/** docker's error for a `--filter` value without '=', naming the flag as the command defines it. */
+export function badFilter(value: string, o: OptSpec): string {
+  return `invalid argument "${value}" for "${flagTitle(o)}" flag: bad format of filter (expected name=value)`;
+}
+
 /** Stores one flag value in `opts` by its kind. Throws UsageError for a bad bool or int. */
 function store(opts: ParsedOpts, o: OptSpec, value: string | undefined): void {
   if (o.kind === 'bool') {
@@ -40,6 +45,8 @@ function store(opts: ParsedOpts, o: OptSpec, value: string | undefined): void {
   }
   const v = value ?? '';
   if (o.kind === 'list') {
+    // docker's filter flags check `name=value` while parsing (before any prompt or request).
+    if (o.label === 'filter' && v !== '' && !v.includes('=')) throw new UsageError(badFilter(v, o));
     const prev = opts[o.long] as string[] | undefined;
     opts[o.long] = prev ? [...prev, v] : [v];
   } else if (o.kind === 'int') {
@@ -52,7 +59,8 @@ function store(opts: ParsedOpts, o: OptSpec, value: string | undefined): void {
 
 /**
  * Parses `argv` (the words after the command) against `spec`. Throws UsageError (exit 125) for
- * unknown flags, missing values and bad booleans or integers, worded like pflag.
+ * unknown flags, missing values, bad booleans or integers and `filter`-labelled values without
+ * '=', worded like pflag and docker.
  */
 export function parseArgs(_name: string, spec: CommandSpec, argv: string[]): ParseResult {
   const options = withHelp(spec.options);

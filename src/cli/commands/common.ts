@@ -5,6 +5,7 @@
 import type { CliContext, OptSpec } from '../spec.js';
 import { StatusError, UsageError } from '../errors.js';
 import { describeError } from '../describe.js';
+import { badFilter } from '../parse.js';
 
 /**
  * Runs `fn` for every argument in order, printing `print(arg)` on success and docker's error
@@ -25,16 +26,21 @@ export async function forEach(ctx: CliContext, args: string[], fn: (arg: string)
   return 0;
 }
 
-/** Parses repeated `--filter key=value` into a map. Throws UsageError for a value without '='. */
-export function parseFilters(list: unknown): Record<string, string[]> | undefined {
-  const items = (list as string[] | undefined) ?? [];
+/**
+ * Parses repeated `--filter key=value` into a map as docker's filters.ParseFlag does: empty
+ * values are skipped, the key is trimmed and lower-cased, the value trimmed. `opt` is the
+ * command's filter flag, named in the error ("-f, --filter", or "--filter" where -f is --force).
+ * Throws UsageError for a value without '='.
+ */
+export function parseFilters(list: unknown, opt: OptSpec = FILTER_OPT): Record<string, string[]> | undefined {
+  const items = ((list as string[] | undefined) ?? []).filter((f) => f !== '');
   if (!items.length) return undefined;
   const out: Record<string, string[]> = {};
   for (const f of items) {
     const i = f.indexOf('=');
-    if (i <= 0) throw new UsageError(`invalid argument "${f}" for "-f, --filter" flag: bad format of filter (expected name=value)`);
+    if (i < 0) throw new UsageError(badFilter(f, opt));
     const k = f.slice(0, i).trim().toLowerCase();
-    (out[k] ??= []).push(f.slice(i + 1));
+    (out[k] ??= []).push(f.slice(i + 1).trim());
   }
   return out;
 }

@@ -245,11 +245,18 @@ class State {
     }
     if (recv === null) this.fail(`nil pointer evaluating interface {}.${name}`);
     if (isObject(recv)) {
-      const own = Object.prototype.hasOwnProperty.call(recv, name);
-      const inherited = !own && Object.getPrototypeOf(recv) !== Object.prototype && Object.getPrototypeOf(recv) !== null && name in recv;
+      // Hidden (non-enumerable) own properties such as a toJSON are not Go fields; methods
+      // inherited from a class are, when exported (upper-case) as Go's are.
+      const own = Object.prototype.propertyIsEnumerable.call(recv, name);
+      const inherited = !own && /^[A-Z]/.test(name) && Object.getPrototypeOf(recv) !== Object.prototype && Object.getPrototypeOf(recv) !== null && name in recv;
       if (own || inherited) {
         const v = recv[name];
         if (typeof v === 'function') {
+          // Go checks a method's argument count before evaluating them; a JS function's
+          // declared parameters stand for the Go method's.
+          const want = (v as (...a: unknown[]) => unknown).length;
+          const got = args.length - 1 + (final !== MISSING ? 1 : 0);
+          if (got !== want) this.fail(`wrong number of args for ${name}: want ${want} got ${got}`);
           const argv = args.slice(1).map((a) => this.evalArg(dot, a));
           if (final !== MISSING) argv.push(final);
           this.setAt(node.pos, () => argString(node));

@@ -3,7 +3,7 @@
  * %g %G %t %T %%, flags `+ - # 0 space`, width and precision (also `*`), Go's error markers
  * (`%!d(string=x)`, `%!d(MISSING)`, `%!(EXTRA int=2)`), applied element-wise to slices and maps.
  */
-import { dataKeys, formatFloatShortest, formatValue, goExp, goTypeName, intString, isFloat, isObject, isStructLike, numberOf, sortedKeys } from './values.js';
+import { GoTime, dataKeys, formatFloatShortest, formatValue, goExp, goTypeName, intString, isFloat, isObject, isStructLike, numberOf, sortedKeys } from './values.js';
 
 interface Spec {
   plusV?: boolean;
@@ -105,6 +105,8 @@ function formatArg(v: unknown, sp: Spec): string {
   if (sp.verb === 'T') return pad(goTypeName(v), sp, false);
   if (v === null || v === undefined) return sp.verb === 'v' ? pad('<nil>', sp, false) : bad(v, sp);
   if (Array.isArray(v)) return '[' + v.map((x) => formatArg(x, sp)).join(' ') + ']';
+  // A Stringer (time.Time) formats its String() for %v, %s, %q, %x.
+  if (v instanceof GoTime) return formatString(v.toString(), sp);
   if (isObject(v)) {
     if (isStructLike(v)) {
       return '{' + dataKeys(v).map((k) => (sp.plusV ? `${k}:` : '') + formatArg(v[k], sp)).join(' ') + '}';

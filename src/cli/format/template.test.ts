@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileTemplate, goType } from './template.js';
+import { compileTemplate, goMap, goTimeString, GoTime, goType } from './template.js';
 import { dockerCases, fixture } from './docker-oracle.data.js';
 import { EngineError } from '../../lib/errors.js';
 
@@ -187,4 +187,33 @@ test('values print as Go prints them', () => {
   assert.equal(run('{{1.0}} {{1e6}} {{1234567.5}} {{0.000012}} {{-2.5e-7}} {{0x1F}} {{\'a\'}}'), '1 1e+06 1.2345675e+06 1.2e-05 -2.5e-07 31 97');
   assert.equal(run('{{printf "%+v" .}}', { A: 1, B: 'x' }), '{A:1 B:x}');
   assert.equal(run('{{.}} {{json .}}', { ID: 'x', Label: () => 'l' }), '{x} {"ID":"x"}', 'methods are not printed');
+});
+
+test('method calls check their argument count like Go', () => {
+  const item = { Name: 'v', Label: (k: string) => (k === 'a' ? '1' : '') };
+  assert.equal(err('{{.Label}}', item), 'template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0');
+  assert.equal(err('{{.Label "a" "b"}}', item), 'template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 2');
+  assert.equal(run('{{.Label "a"}}|{{"a" | .Label}}', item), '1|1');
+  const hidden = Object.defineProperty({ Name: 'v' }, 'toJSON', { value: () => ({}), enumerable: false });
+  assert.equal(err('{{.toJSON}}', Object.assign(hidden, { [goType]: 'volume.Volume' })), 'template: :1:2: executing "" at <.toJSON>: can\'t evaluate field toJSON in type volume.Volume');
+});
+
+test('GoTime prints like time.Time, marshals to RFC 3339', () => {
+  assert.equal(goTimeString('2026-11-22T16:30:01.123456789Z'), '2026-11-22 16:30:01.123456789 +0000 UTC');
+  assert.equal(goTimeString('2026-11-22T16:30:01.5000Z'), '2026-11-22 16:30:01.5 +0000 UTC');
+  assert.equal(goTimeString('2026-11-22T16:30:01Z'), '2026-11-22 16:30:01 +0000 UTC');
+  assert.equal(goTimeString('2026-11-22T17:30:01.25+01:00'), '2026-11-22 17:30:01.25 +0100 +0100');
+  assert.equal(goTimeString('not a time'), 'not a time');
+  const d = { Created: new GoTime('2026-11-22T16:30:01.120Z') };
+  assert.equal(run('{{.Created}}', d), '2026-11-22 16:30:01.12 +0000 UTC');
+  assert.equal(run('{{json .Created}} {{json .}}', d), '"2026-11-22T16:30:01.120Z" {"Created":"2026-11-22T16:30:01.120Z"}');
+  assert.equal(run('{{printf "%s|%v|%T" .Created .Created .Created}}', d), '2026-11-22 16:30:01.12 +0000 UTC|2026-11-22 16:30:01.12 +0000 UTC|time.Time');
+  assert.equal(run('{{if .Created}}y{{end}} {{.}}', d), 'y {2026-11-22 16:30:01.12 +0000 UTC}');
+  assert.equal(err('{{.Created.Nope}}', d), 'template: :1:10: executing "" at <.Created.Nope>: can\'t evaluate field Nope in type time.Time');
+});
+
+test('goMap(null) is a nil map', () => {
+  const d = { Options: goMap(null), Labels: goMap({ a: 'b' }) };
+  assert.equal(run('{{.Options}} {{json .Options}} {{len .Options}} {{if .Options}}y{{else}}n{{end}} {{.Options.x}}', d), 'map[] null 0 n <no value>');
+  assert.equal(run('{{.Labels}} {{json .Labels}}', d), 'map[a:b] {"a":"b"}');
 });

@@ -4,7 +4,10 @@
  * - integral numbers are ints, other numbers float64; `GoFloat` marks float literals (`1.0`);
  * - arrays are slices; objects are maps, or structs when they carry `goType` or look like one
  *   (every key starts with an upper-case letter, like Docker's PascalCase types);
- * - functions stored on objects are methods (`{{.Label "x"}}`).
+ * - functions stored on objects are methods (`{{.Label "x"}}`); a function's declared parameter
+ *   count is the method's (Go checks it: `wrong number of args for Label: want 1 got 0`);
+ * - `GoTime` is a time.Time (prints as Go's String(), marshals to its RFC 3339 text);
+ * - `goMap(null)` is a nil map (prints `map[]`, false, marshals to `null`).
  */
 
 /**
@@ -18,9 +21,51 @@ export class GoFloat {
   constructor(readonly value: number) {}
 }
 
-/** A plain JS object (not array, not null, not a GoFloat). */
+/**
+ * Go's time.Time.String() of an RFC 3339 timestamp as the Engine API sends it:
+ * "2026-11-22T16:30:01.12345Z" → "2026-11-22 16:30:01.12345 +0000 UTC" (trailing zeros of the
+ * fraction dropped; a numeric offset prints as "+0100 +0100", Go's unnamed fixed zone).
+ * A value that is not RFC 3339 comes back unchanged. Never throws.
+ */
+export function goTimeString(rfc3339: string): string {
+  const m = /^(\d{4,}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/.exec(rfc3339);
+  if (!m) return rfc3339;
+  const frac = (m[3] ?? '').slice(0, 9).replace(/0+$/, '');
+  const off = m[4]!.toUpperCase() === 'Z' ? '' : m[4]!.replace(':', '');
+  const zone = off === '' || off === '+0000' ? '+0000 UTC' : `${off} ${off}`;
+  return `${m[1]} ${m[2]}${frac ? `.${frac}` : ''} ${zone}`;
+}
+
+/**
+ * A Go time.Time inside template data: `{{.Created}}` prints Go's String() form, `{{json .Created}}`
+ * and JSON output give the RFC 3339 text it was made from. It has no fields.
+ */
+export class GoTime {
+  constructor(readonly rfc3339: string) {}
+  /** Go's time.Time.String(). */
+  toString(): string {
+    return goTimeString(this.rfc3339);
+  }
+  /** The RFC 3339 text (Go's MarshalJSON). */
+  toJSON(): string {
+    return this.rfc3339;
+  }
+}
+
+/**
+ * A Go map value for template data: `m` itself when it is an object, else a nil map of Go type
+ * `type` (prints `map[]`, is false in `if`, has no keys, marshals to JSON `null`). Never throws.
+ */
+export function goMap(m: unknown, type = 'map[string]string'): Record<string, unknown> {
+  if (typeof m === 'object' && m !== null && !Array.isArray(m)) return m as Record<string, unknown>;
+  const nil: Record<string | symbol, unknown> = { [goType]: type };
+  Object.defineProperty(nil, 'toJSON', { value: () => null, enumerable: false });
+  return nil as Record<string, unknown>;
+}
+
+/** A plain JS object (not array, not null, not a GoFloat or GoTime). */
 export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat) && !(v instanceof GoTime);
 }
 
 /** True when the object should behave as a Go struct rather than a map. */
@@ -51,6 +96,7 @@ export function goTypeName(v: unknown): string {
   if (typeof v === 'bigint') return 'int64';
   if (typeof v === 'number' || v instanceof GoFloat) return isFloat(v) ? 'float64' : 'int';
   if (typeof v === 'function') return 'func(...interface {}) interface {}';
+  if (v instanceof GoTime) return 'time.Time';
   if (Array.isArray(v)) return v.length > 0 && v.every((x) => typeof x === 'string') ? '[]string' : '[]interface {}';
   const o = v as Record<string | symbol, unknown>;
   if (typeof o[goType] === 'string') return o[goType] as string;
@@ -67,9 +113,11 @@ export function truth(v: unknown): boolean {
   if (v instanceof GoFloat) return v.value !== 0;
   if (typeof v === 'bigint') return v !== 0n;
   if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === 'function') return true;
+  if (typeof v === 'function' || v instanceof GoTime) return true;
   const o = v as Record<string | symbol, unknown>;
-  return typeof o[goType] === 'string' || Object.keys(o).length > 0;
+  const t = o[goType];
+  if (typeof t === 'string' && !t.startsWith('map[')) return true;
+  return Object.keys(o).length > 0;
 }
 
 /** Keys of a map in Go's iteration/printing order (sorted; numeric-looking keys numerically). */
@@ -113,6 +161,7 @@ export function formatValue(v: unknown, plus = false): string {
   if (v instanceof GoFloat) return formatFloatShortest(v.value);
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? intString(v) : formatFloatShortest(v);
   if (typeof v === 'function') return '0x0';
+  if (v instanceof GoTime) return v.toString();
   if (Array.isArray(v)) return '[' + v.map((x) => formatValue(x, plus)).join(' ') + ']';
   const o = v as Record<string, unknown>;
   if (isStructLike(o)) {

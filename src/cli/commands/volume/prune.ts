@@ -1,8 +1,11 @@
 /** `pier volume prune [-a] [-f] [--filter]`: docker's warning, deleted names, reclaimed space. */
-import type { CommandSpec } from '../../spec.js';
+import type { CommandSpec, OptSpec } from '../../spec.js';
 import { humanSize } from '../../../lib/units.js';
 import { compareVersions } from '../../../client/index.js';
 import { confirm, FILTER_OPT, parseFilters } from '../common.js';
+
+/** prune's --filter has no -f (that is --force): errors name "--filter" alone. */
+const PRUNE_FILTER: OptSpec = { ...FILTER_OPT, short: undefined, description: 'Provide filter values (e.g. "label=<label>")' };
 
 /** The volume prune command. */
 export const spec: CommandSpec = {
@@ -10,13 +13,13 @@ export const spec: CommandSpec = {
   description: 'Remove unused local volumes',
   options: [
     { long: 'all', short: 'a', kind: 'bool', description: 'Remove all unused volumes, not just anonymous ones' },
-    { ...FILTER_OPT, short: undefined, description: 'Provide filter values (e.g. "label=<label>")' },
+    PRUNE_FILTER,
     { long: 'force', short: 'f', kind: 'bool', description: 'Do not prompt for confirmation' },
   ],
   args: { max: 0 },
   run: async (ctx, _a, o) => {
     const all = o.all === true;
-    const filters = parseFilters(o.filter) ?? {};
+    const filters = parseFilters(o.filter, PRUNE_FILTER) ?? {};
     if (all) (filters.all ??= []).push('true');
     // Daemons before API 1.42 prune every unused volume: docker warns so.
     const c = ctx.client();

@@ -16,3 +16,16 @@ test('volume fields and key=value maps', () => {
   assert.equal(volumeFields({ Name: 'v', Driver: 'local', Mountpoint: '/m' }).Size, 'N/A');
   assert.deepEqual(keyValues(['a=b=c', 'd']), { a: 'b=c', d: '' });
 });
+
+test('volume inspect templates see docker 28 volume.Volume struct', async () => {
+  const { volumeTemplateData } = await import('./inspect.js');
+  const { compileTemplate } = await import('../../format/index.js');
+  const raw = { CreatedAt: '2026-11-22T16:40:17Z', Driver: 'local', Labels: null, Mountpoint: '/m', Name: 'v', Options: null, Scope: 'local' };
+  const t = (s: string) => compileTemplate(s).execute(volumeTemplateData(raw));
+  assert.equal(t('{{.}}'), '{<nil> 2026-11-22T16:40:17Z local map[] /m v map[] local map[] <nil>}');
+  assert.equal(t('{{json .}}'), '{"CreatedAt":"2026-11-22T16:40:17Z","Driver":"local","Labels":null,"Mountpoint":"/m","Name":"v","Options":null,"Scope":"local"}');
+  assert.equal(t('{{.Status}} {{json .Status}} {{.UsageData}}'), 'map[] null <nil>');
+  assert.throws(() => t('{{.Nope}}'), /can't evaluate field Nope in type volume\.Volume/);
+  const used = volumeTemplateData({ ...raw, Labels: { a: 'b' }, UsageData: { Size: 5, RefCount: 1 }, Status: { x: 1 } });
+  assert.equal(compileTemplate('{{.Labels}} {{.UsageData.Size}} {{json .}}').execute(used), 'map[a:b] 5 {"CreatedAt":"2026-11-22T16:40:17Z","Driver":"local","Labels":{"a":"b"},"Mountpoint":"/m","Name":"v","Options":null,"Scope":"local","Status":{"x":1},"UsageData":{"Size":5,"RefCount":1}}');
+});
