@@ -12,6 +12,18 @@ import { boolParam, intParam, strParam } from '../../api/query.js';
 import { invalidArgument, notImplemented } from '../../lib/errors.js';
 import { adaptCreateRequest, adaptStopSignal } from '../version-adapters.js';
 
+/**
+ * Go decodes a JSON null into the zero value: docker-py (docker-compose v1) sends
+ * `"StartPeriod": null` (and null Interval/Timeout/Retries when unset), which moby reads as 0.
+ * Drops those nulls so the services see them as unset.
+ */
+function withoutHealthNulls(body: ContainerCreateRequest): ContainerCreateRequest {
+  const hc = body.Healthcheck as Record<string, unknown> | null | undefined;
+  if (!hc || typeof hc !== 'object') return body;
+  const kept = Object.fromEntries(Object.entries(hc).filter(([, v]) => v !== null));
+  return { ...body, Healthcheck: kept as ContainerCreateRequest['Healthcheck'] };
+}
+
 const create: Handler = async (ctx) => {
   const body = await readJSON<ContainerCreateRequest>(ctx, true);
   // moby: a body without any container config field (e.g. `{}`) has no Config at all.
@@ -19,7 +31,7 @@ const create: Handler = async (ctx) => {
   if (configKeys.length === 0) throw invalidArgument('Config cannot be empty in order to create a container');
   const name = strParam(ctx.query, 'name');
   const platform = strParam(ctx.query, 'platform');
-  const out = await ctx.backend.containers.create(name, adaptCreateRequest(body!, ctx.apiVersion), platform ? { platform } : undefined);
+  const out = await ctx.backend.containers.create(name, adaptCreateRequest(withoutHealthNulls(body!), ctx.apiVersion), platform ? { platform } : undefined);
   sendJSON(ctx, 201, { Id: out.Id, Warnings: out.Warnings ?? [] });
 };
 
