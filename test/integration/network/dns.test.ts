@@ -105,5 +105,12 @@ describe('network: embedded DNS answers and forwarding (pierd)', { concurrency: 
     const out = await k.sh('dc', 'nslookup -type=a host-fwd.test');
     assert.match(out.stdout, /^Address:\s*10\.9\.9\.8$/m, `${out.stdout}${out.stderr}`);
     assert.ok(hostDns.asked.includes('A host-fwd.test'));
+    // On the default bridge (no embedded DNS) a loopback nameserver of the host is useless:
+    // Docker drops it and falls back to its public defaults (only read here, never queried).
+    const rc = await k.ok(['run', '--rm', 'busybox', 'cat', '/etc/resolv.conf']);
+    assert.doesNotMatch(rc, /^nameserver 127\./m, rc);
+    assert.match(rc, /^nameserver 8\.8\.8\.8$/m, rc);
+    // Host network mode copies the host's file as it is.
+    assert.match(await k.ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', '/etc/resolv.conf']), /^nameserver 127\./m);
   });
 });
