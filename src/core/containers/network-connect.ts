@@ -39,11 +39,10 @@ export async function connectNetwork(ctx: Ctx, ref: string, network: string, con
       if (rec.state.Running) throw permissionDenied(`endpoint with name ${rec.name.slice(1)} already exists in network ${net.name}`);
       return; // Docker: a duplicate on a stopped container is ignored
     }
-    const privateNet = (driver: string, name: string) => driver !== 'host' && name !== 'host';
+    // moby's updateNetworkSettings: the host network shares nothing, `none` joins nothing else.
     for (const n of configured) {
-      const driver = n.name === 'none' ? 'null' : n.name === 'host' ? 'host' : 'bridge';
-      if (!privateNet(driver, n.name) || !privateNet(net.driver, net.name)) throw invalidArgument(NET_ERRORS.sharedNetwork);
-      if (n.name === 'none' || net.name === 'none') throw invalidArgument(NET_ERRORS.noNetwork);
+      if (n.name === 'host' || net.driver === 'host') throw invalidArgument(NET_ERRORS.sharedNetwork);
+      if (n.name === 'none' || net.driver === 'null') throw invalidArgument(NET_ERRORS.noNetwork);
     }
     validateEndpoint(ctx, net.name, config);
     const given: EndpointSettings = { ...config, NetworkID: net.id };
