@@ -14,6 +14,7 @@ import {
 } from './measure.js';
 import { buildBigImage, buildTimes, logsThroughput, registryTransfer, saveLoad } from './measure-data.js';
 import { networkFigures } from './measure-network.js';
+import { composeFigures } from './measure-compose.js';
 import { writeReport, type MachineInfo } from './report.js';
 import { registryMissing } from './workload.js';
 
@@ -27,7 +28,7 @@ interface Options {
 }
 
 /** The figure groups, in run order. */
-const GROUPS = ['idle-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry', 'network'];
+const GROUPS = ['idle-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry', 'network', 'compose'];
 
 function parse(argv: readonly string[]): Options {
   const o: Options = { quick: false, engines: ['pier', 'docker'] };
@@ -156,6 +157,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Docker with a bridge: its own dockerd for this group (measure-network.ts, docker-bridge.ts).
       const pier = engines.find((e) => e.name === 'pier');
       await figure('network', figs, () => networkFigures({ pier, pierCli, docker: want.includes('docker'), quick: q, log }));
+    }
+    if (on('compose')) {
+      // 5-service project: pier compose and docker-compose v1 (issue 8; measure-compose.ts).
+      const pier = engines.find((e) => e.name === 'pier');
+      await figure('compose', figs, () => composeFigures({ pier, docker: engines.find((e) => e.name === 'docker'), pierCli, rounds: q ? 3 : 10, log }));
     }
   } finally {
     for (const e of engines) await e.daemon.stop().catch(() => undefined);
