@@ -8,6 +8,7 @@ import type { Figure } from './measure.js';
 import { round } from './stats.js';
 import { barChart } from './svg.js';
 import { NETWORK_LIMITS, networkTargets } from './targets-network.js';
+import { composeLimits, composeTargets } from './measure-compose.js';
 
 /** Machine facts recorded with the results. */
 export interface MachineInfo {
@@ -94,6 +95,7 @@ export function evaluateTargets(figs: readonly Figure[]): TargetResult[] {
     out.push({ text: t.text, met, detail: r === undefined ? `not measured${why ? ` (${why.slice(0, 160)})` : ' (needs both engines)'}` : `${r.toFixed(2)}× Docker` });
   }
   out.push(...networkTargets(figs));
+  out.push(...composeTargets(figs));
   return out;
 }
 
@@ -120,6 +122,7 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
     'idle-rss': { value: 80, label: 'target 80 MB' },
     'ps-1000': { value: 100, label: 'target 100 ms' },
     ...NETWORK_LIMITS,
+    ...composeLimits(figs),
   };
   const md: string[] = [
     '# Benchmarks',
