@@ -56,9 +56,14 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
   try {
     const t0 = performance.now();
     if (ctx.staleRuntime.delete(rec.id)) await runtime.delete(rec.id, true).catch(() => {});
-    const rootfs = await snapshots.mountRw(rec.id);
+    // The rw layer and the network plan do not depend on each other; the catch below undoes both.
+    // Both settle before a failure is handled, so the cleanup never races a half-done prepare.
+    const [mounted, prepared] = await Promise.allSettled([snapshots.mountRw(rec.id), prepareNetworking(ctx, rec)]);
+    if (mounted.status === 'rejected') throw mounted.reason;
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const rootfs = mounted.value;
+    net = prepared.value;
     const t1 = performance.now();
-    net = await prepareNetworking(ctx, rec);
     const spec = await makeSpec(ctx, rec, rootfs, net);
     const t2 = performance.now();
     const consoleSize = rec.hostConfig.ConsoleSize;
@@ -108,7 +113,7 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     ctx.emit(rec, 'start');
     const ms = (a: number, b: number) => Math.round(b - a);
     const t4 = performance.now();
-    ctx.log.debug('container started', { id: rec.id, mountMs: ms(t0, t1), netSpecMs: ms(t1, t2), createNetMs: ms(t2, t3), startMs: ms(t3, t4) });
+    ctx.log.debug('container started', { id: rec.id, mountNetMs: ms(t0, t1), specMs: ms(t1, t2), createNetMs: ms(t2, t3), startMs: ms(t3, t4) });
   } catch (e) {
     const err = wrapStartError(e);
     if (created) await runtime.delete(rec.id, true).catch(() => {});
