@@ -109,4 +109,23 @@ describe('compose up in the foreground, run and exec (pierd)', { concurrency: fa
     assert.notEqual((await c(['exec', '-T', 's', 'cat', '/data/f'])).code, 0);
     assert.equal((await c(['down', '-v'])).code, 0);
   });
+  test('cp, export, wait and stats on a service\'s container', async (t) => {
+    if (skip) return t.skip();
+    assert.equal((await compose(['up', '-d', 'server'])).code, 0);
+    fs.writeFileSync(path.join(dir, 'in.txt'), 'copied in\n');
+    const cpIn = await compose(['cp', 'in.txt', 'server:/tmp/in.txt']);
+    assert.equal(cpIn.code, 0, cpIn.stderr);
+    assert.equal((await compose(['exec', '-T', 'server', 'cat', '/tmp/in.txt'])).stdout, 'copied in\n');
+    const cpOut = await compose(['cp', 'server:/tmp/in.txt', path.join(dir, 'out.txt')]);
+    assert.equal(cpOut.code, 0, cpOut.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8'), 'copied in\n');
+    assert.equal((await compose(['export', '-o', path.join(dir, 'fs.tar'), 'server'])).code, 0);
+    assert.ok(fs.statSync(path.join(dir, 'fs.tar')).size > 100_000);
+    assert.match((await compose(['stats', '--no-stream'])).stdout, /fg-server-1/);
+    assert.equal((await compose(['up', '-d', 'talker'])).code, 0);
+    const w = await compose(['wait', 'talker']);
+    assert.equal(w.stdout, '3\n');
+    assert.equal((await compose(['cp', 'nosuch:/x', dir])).code, 1);
+    await compose(['down']);
+  });
 });
