@@ -127,4 +127,24 @@ describe('pier compose CLI (fake engine)', () => {
     assert.equal(m.code, 1);
     assert.ok(fe.containers.size === 0);
   });
+  test('pause, unpause, kill, restart, rm -s -f, create', async () => {
+    assert.equal((await compose('create')).code, 0);
+    const state = () => [...fe.containers.values()].map((c) => `${c.Name.slice(1)}=${c.State.Status}`).sort().join(' ');
+    assert.equal(state(), 'demo-kv-1=created demo-web-1=created');
+    assert.equal((await compose('start')).code, 0);
+    assert.match((await compose('pause', 'web')).stderr, / Container demo-web-1 {2}Paused\n/);
+    assert.equal(state(), 'demo-kv-1=running demo-web-1=paused');
+    assert.equal((await compose('unpause')).code, 0);
+    assert.equal(state(), 'demo-kv-1=running demo-web-1=running');
+    assert.match((await compose('kill', '-s', 'KILL', 'kv')).stderr, / Container demo-kv-1 {2}Killed\n/);
+    assert.equal(state(), 'demo-kv-1=exited demo-web-1=running');
+    assert.match((await compose('restart')).stderr, / Container demo-kv-1 {2}Started\n/);
+    assert.equal(state(), 'demo-kv-1=running demo-web-1=running');
+    const none = await compose('rm', '-f');
+    assert.equal(none.stderr, 'No stopped containers\n');
+    const rm = await compose('rm', '-s', '-f');
+    assert.match(rm.stderr, / Container demo-web-1 {2}Removed\n/);
+    assert.equal(fe.containers.size, 0);
+    await compose('down', '-v');
+  });
 });
