@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rootMissing } from '../../harness/index.js';
-import { linkExists, netLeftovers, nftTableExists, removeNetLeftovers } from '../../harness/net-cleanup.js';
+import { engineMissing, loadBusybox, rootMissing, runDocker, startDaemon } from '../../harness/index.js';
+import { linkExists, netLeftovers, nftTableExists, nftTableOf, removeNetLeftovers } from '../../harness/net-cleanup.js';
 import { allocateNetSpace } from '../../harness/net-space.js';
 import { createOutsideNs } from '../../harness/outside-ns.js';
 
@@ -86,6 +86,34 @@ describe('harness: network isolation and cleanup', { skip: rootMissing() ?? fals
       for (const x of [def, user, named, veth, other]) spawnSync('ip', ['link', 'delete', 'dev', x], { stdio: 'ignore' });
       spawnSync('nft', ['delete', 'table', 'ip', table], { stdio: 'ignore' });
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('stop() after a crash leaves no table, bridge, veth or claim of the daemon', { skip: engineMissing() ?? false, timeout: 120_000 }, async (t) => {
+    const d = await startDaemon({ name: 'h28crash' });
+    let stopped = false;
+    try {
+      if (!d.net) return t.skip('pierd has no network flags');
+      await loadBusybox(d);
+      const ok = async (args: string[]) => {
+        const r = await runDocker(d, args);
+        assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+        return r.stdout.trim();
+      };
+      const netId = await ok(['network', 'create', 'crashnet']);
+      await ok(['run', '-d', '--pull', 'never', '--name', 'crash1', '-p', '127.0.0.1::80', 'busybox', 'sleep', '600']);
+      await ok(['run', '-d', '--pull', 'never', '--name', 'crash2', '--network', 'crashnet', 'busybox', 'sleep', '600']);
+      const table = nftTableOf(d.dataRoot) ?? '';
+      const links = [d.net.bridge, `br-${netId.slice(0, 12)}`];
+      assert.ok(nftTableExists(table) && links.every(linkExists));
+      await d.kill9();
+      await d.stop();
+      stopped = true;
+      assert.equal(nftTableExists(table), false, `table ${table} left`);
+      for (const l of links) assert.equal(linkExists(l), false, `${l} left`);
+      assert.equal(fs.existsSync(`/tmp/pier-test-nets/${d.net.a}`), false, 'address space claim released');
+    } finally {
+      if (!stopped) await d.stop();
     }
   });
 });
