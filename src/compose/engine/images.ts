@@ -133,12 +133,19 @@ export type PullPolicy = 'always' | 'missing' | 'never' | 'build';
 export async function ensureImages(ctx: Ctx, project: Project, names: string[], opts: { build?: boolean; noBuild?: boolean; pull?: PullPolicy; buildOptions?: BuildOptions }): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const toBuild: string[] = [];
+  // Services sharing an image ask the engine once.
+  const lookups = new Map<string, Promise<string | undefined>>();
+  const lookup = (ref: string) => {
+    let p = lookups.get(ref);
+    if (!p) lookups.set(ref, (p = imageId(ctx, ref)));
+    return p;
+  };
   await parallel(names, async (n) => {
     const s = project.services[n] ?? project.disabledServices[n]!;
     const ref = serviceImage(project, s, ctx.options.compatibility);
     const policy = opts.pull ?? (s.pull_policy === 'if_not_present' ? 'missing' : s.pull_policy) ?? 'missing';
     if (s.build && !opts.noBuild && (opts.build || policy === 'build')) return void toBuild.push(n);
-    let id = await imageId(ctx, ref);
+    let id = await lookup(ref);
     if (s.build && !id && !opts.noBuild) return void toBuild.push(n);
     if ((policy === 'always' && !s.build) || (!id && policy !== 'never')) {
       if (s.build) throw new ComposeError(`service "${n}" has neither an image nor a build context available`);
