@@ -3,63 +3,18 @@
  * a lone Dockerfile on stdin) to `POST /build` and prints the daemon's step output like the
  * docker CLI's legacy builder; `-q` prints only the image ID, `--iidfile` writes it. A
  * Dockerfile outside the context (or `-f -`) travels inside the tar under a hidden name.
- * The daemon applies `.dockerignore` (and drops the Dockerfile/.dockerignore when excluded).
+ * The context is filtered with `.dockerignore` on this side, as docker's CLI does (build-context.ts).
  */
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import type { CommandSpec, CliContext } from '../../spec.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { CommandSpec, CliContext, ParsedOpts } from '../../spec.js';
 import { CliError } from '../../errors.js';
 import { jsonLines } from '../../../client/index.js';
 import { list, str } from '../common.js';
-import { TarWriter, type TarHeader } from '../../../lib/tar/index.js';
+import { TarWriter } from '../../../lib/tar/index.js';
+import { localContextTar, prepareLocalContext } from './build-context.js';
 import { humanSizeWithPrecision } from '../../../lib/units.js';
 import type { ProgressMessage } from '../../../api/types.js';
-
-/** Options of contextTar. */
-interface ContextTarOptions {
-  /** Extra file (name in the tar → content), e.g. a Dockerfile from elsewhere. */
-  extra?: { name: string; data: Buffer };
-  /** Bytes written so far (for "Sending build context"). */
-  counter: { bytes: number };
-}
-
-/** A tar of a context directory (uid/gid 0, modes and mtimes kept), streamed while walking. */
-function contextTar(dir: string, opts: ContextTarOptions): Readable {
-  const w = new TarWriter();
-  const walk = async (rel: string): Promise<void> => {
-    const names = (await readdir(rel ? path.join(dir, rel) : dir)).sort();
-    for (const n of names) {
-      const r = rel ? `${rel}/${n}` : n;
-      const abs = path.join(dir, r);
-      const st = await lstat(abs);
-      const h: TarHeader = { name: r, type: 'file', size: 0, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime: st.mtime };
-      if (st.isDirectory()) {
-        await w.add({ ...h, type: 'directory' });
-        await walk(r);
-      } else if (st.isSymbolicLink()) {
-        await w.add({ ...h, type: 'symlink', linkname: await readlink(abs) });
-      } else if (st.isFile()) {
-        await w.add({ ...h, size: st.size }, createReadStream(abs));
-      }
-    }
-  };
-  void (async () => {
-    await walk('');
-    if (opts.extra) await w.add({ name: opts.extra.name, type: 'file', size: opts.extra.data.length, mode: 0o600, uid: 0, gid: 0, mtime: new Date() }, opts.extra.data);
-    await w.finish();
-  })().catch((e: unknown) => w.stream.destroy(e instanceof Error ? e : new Error(String(e))));
-  const counted = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      opts.counter.bytes += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  w.stream.on('error', (e) => counted.destroy(e));
-  return w.stream.pipe(counted);
-}
 
 /**
  * The compact terminal view: the finished steps one line each (`=> Step 2/5 : RUN … 1.2s`),
@@ -169,7 +124,7 @@ async function readSecrets(ctx: CliContext, specs: string[]): Promise<Record<str
 }
 
 /** `KEY=value` → [KEY, value]; a bare `KEY` takes the value from the environment (or null). */
-function buildArgs(ctx: CliContext, values: string[]): Record<string, string | null> {
+function buildArgs(ctx: Pick<CliContext, 'env'>, values: string[]): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const v of values) {
     const i = v.indexOf('=');
@@ -177,6 +132,40 @@ function buildArgs(ctx: CliContext, values: string[]): Record<string, string | n
     else out[v] = ctx.env[v] ?? null;
   }
   return out;
+}
+
+/**
+ * The `POST /build` query as docker 28's client sends it: only what is set (`rm=0` only when
+ * --rm=false, `pull=1`, `cachefrom` as a JSON list, `extrahosts` repeated, empty build args and
+ * labels left out), `dockerfile` unless a tar on stdin comes without -f.
+ */
+export function buildQuery(ctx: Pick<CliContext, 'env'>, o: ParsedOpts, dockerfile: string | undefined): Record<string, string | string[] | undefined> {
+  const labels: Record<string, string> = {};
+  for (const l of list(o.label)) {
+    const i = l.indexOf('=');
+    labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+  }
+  const args = buildArgs(ctx, list(o['build-arg']));
+  const cacheFrom = list(o['cache-from']);
+  const hosts = list(o['add-host']);
+  const tags = list(o.tag);
+  return {
+    buildargs: Object.keys(args).length ? JSON.stringify(args) : undefined,
+    cachefrom: cacheFrom.length ? JSON.stringify(cacheFrom) : undefined,
+    dockerfile,
+    extrahosts: hosts.length ? hosts : undefined,
+    forcerm: o['force-rm'] === true ? '1' : undefined,
+    labels: Object.keys(labels).length ? JSON.stringify(labels) : undefined,
+    networkmode: str(o.network),
+    nocache: o['no-cache'] === true ? '1' : undefined,
+    platform: str(o.platform),
+    pull: o.pull === true ? '1' : undefined,
+    q: o.quiet === true ? '1' : undefined,
+    rm: o.rm === false ? '0' : undefined,
+    t: tags.length ? tags : undefined,
+    target: str(o.target),
+    version: '1',
+  };
 }
 
 /** The build command. */
@@ -209,60 +198,25 @@ export const spec: CommandSpec = {
     const file = str(o.file);
     const counter = { bytes: 0 };
     let body: Readable;
-    let dockerfile = file;
+    let dockerfile: string | undefined;
     if (target === '-') {
       if (file === '-') throw new CliError('invalid argument: can\'t use stdin for both build context and dockerfile');
       const data = await readStdin(ctx);
       if (isArchive(data)) {
         body = Readable.from([data]);
         counter.bytes = data.length;
+        dockerfile = file;
       } else {
         body = dockerfileOnlyTar(data);
         dockerfile = 'Dockerfile';
       }
     } else {
-      const dir = path.resolve(target);
-      const st = await lstat(dir).catch(() => undefined);
-      if (!st?.isDirectory()) throw new CliError(`unable to prepare context: path "${target}" not found`);
-      let extra: ContextTarOptions['extra'];
-      if (file === '-' || (file && path.relative(dir, path.resolve(file)).startsWith('..'))) {
-        const data = file === '-' ? await readStdin(ctx) : await readFile(path.resolve(file)).catch(() => {
-          throw new CliError(`unable to prepare context: the Dockerfile (${file}) does not exist`);
-        });
-        const name = `.dockerfile.${randomBytes(10).toString('hex')}`;
-        extra = { name, data };
-        dockerfile = name;
-      } else if (file) {
-        dockerfile = path.relative(dir, path.resolve(file)).split(path.sep).join('/');
-      } else {
-        const df = await lstat(path.join(dir, 'Dockerfile')).catch(() => undefined);
-        if (!df) throw new CliError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path.join(dir, 'Dockerfile')}: no such file or directory`);
-      }
-      body = contextTar(dir, { extra, counter });
-    }
-    const labels: Record<string, string> = {};
-    for (const l of list(o.label)) {
-      const i = l.indexOf('=');
-      labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+      const local = await prepareLocalContext(target, file, () => readStdin(ctx));
+      dockerfile = local.dockerfile;
+      body = localContextTar(local, counter);
     }
     const quiet = o.quiet === true;
-    const query: Record<string, string | string[] | boolean | undefined> = {
-      t: list(o.tag),
-      dockerfile,
-      buildargs: JSON.stringify(buildArgs(ctx, list(o['build-arg']))),
-      labels: JSON.stringify(labels),
-      target: str(o.target),
-      nocache: o['no-cache'] === true || undefined,
-      pull: o.pull === true || undefined,
-      q: quiet || undefined,
-      rm: o.rm === false ? '0' : '1',
-      forcerm: o['force-rm'] === true || undefined,
-      networkmode: str(o.network),
-      extrahosts: list(o['add-host']).length ? list(o['add-host']).join(',') : undefined,
-      platform: str(o.platform),
-      cachefrom: list(o['cache-from']).length ? JSON.stringify(list(o['cache-from'])) : undefined,
-      version: '1',
-    };
+    const query = buildQuery(ctx, o, dockerfile);
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': Buffer.from('{}').toString('base64') };
     const secrets = await readSecrets(ctx, list(o.secret));
     if (secrets) headers['X-Pier-Build-Secrets'] = Buffer.from(JSON.stringify(secrets)).toString('base64');
