@@ -167,7 +167,7 @@ export async function composeFigures(o: ComposeBenchOptions): Promise<Figure[]> 
     '5 services (2 × busybox httpd, 3 × busybox sleep; each stops at once on SIGTERM), one user network, one named volume, file format 2.4; ' +
       `${o.rounds} alternating rounds per lane after a warm-up; \`down\` keeps the volume (it exists in every measured round).`,
     'docker-compose v1 is Debian\'s 1.29.2 (Python; its start-up is part of every figure). dockerd runs with `--bridge none --iptables=false`: the user network is still a Linux bridge, without iptables rules.',
-    'The ratio printed below compares docker-compose v1 on both engines (same client); the target compares `pier compose` → pierd with docker-compose v1 → dockerd.',
+    'The Pier/Docker ratio printed with the table compares docker-compose v1 on both engines (same client); the target compares `pier compose` → pierd with docker-compose v1 → dockerd.',
   ];
   const figure = (id: 'compose-up' | 'compose-down', title: string, pick: (l: ComposeLane) => number[]): Figure => ({
     id, title, unit: 'ms', skipped: [...skipped], notes: [...notes],
