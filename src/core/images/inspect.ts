@@ -41,7 +41,7 @@ function graphDriver(ctx: ImageContext, r: ImageRecord): ImageInspect['GraphDriv
   return { Name: ctx.snapshots.driver, Data: data };
 }
 
-/** GET /images/{name}/json. Throws NotFound, InvalidArgument. */
+/** GET /images/{name}/json (the API 1.44 shape, with the deprecated Container/ContainerConfig). Throws NotFound, InvalidArgument. */
 export async function inspectImage(ctx: ImageContext, s: string): Promise<ImageInspect> {
   const { record: r } = findImage(ctx, s);
   const cfg = await getConfig(ctx, r.id);
@@ -63,8 +63,11 @@ export async function inspectImage(ctx: ImageContext, s: string): Promise<ImageI
     Metadata: { LastTagTime: r.lastTagTime || ZERO_TIME },
   };
   if (cfg.variant) out.Variant = cfg.variant;
-  if (cfg.container !== undefined) out.Container = cfg.container;
-  if (cfg.container_config !== undefined) out.ContainerConfig = fullContainerConfig(cfg.container_config);
+  // API 1.44 still carries both (deprecated, gone in 1.45): Docker sends them for every image,
+  // empty when the config has none, and docker-compose v1 reads ContainerConfig when it
+  // recreates a container (KeyError without it).
+  out.Container = cfg.container ?? '';
+  out.ContainerConfig = fullContainerConfig(cfg.container_config);
   return out;
 }
 

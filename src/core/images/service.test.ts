@@ -29,6 +29,10 @@ test('import with changes, inspect, history, tag, list filters', async () => {
     assert.deepEqual(ins.Config.Cmd, ['/bin/a']);
     assert.deepEqual(ins.Config.Labels, { k: 'v' });
     assert.equal(ins.Comment, 'Imported from -');
+    // API 1.44 keeps the deprecated fields, empty (docker-compose v1 reads ContainerConfig).
+    assert.equal(ins.Container, '');
+    assert.equal(ins.ContainerConfig?.Cmd, null);
+    assert.equal(ins.ContainerConfig?.Hostname, '');
     assert.equal(ins.Os, 'linux');
     assert.equal(ins.RootFS.Layers.length, 1);
     assert.equal(ins.Size, h.snaps.layers.get(ins.RootFS.Layers[0]!)!.info.size);
