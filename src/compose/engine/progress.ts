@@ -32,6 +32,8 @@ export interface ProgressOptions {
   mode: 'tty' | 'plain' | 'quiet';
   /** ANSI colours (green ✔, red ✘). */
   color: boolean;
+  /** Terminal height: a live view taller than this prints finished lines only (no redraw). */
+  rows?: number;
   now?: () => number;
 }
 
@@ -65,8 +67,15 @@ export function createProgress(opts: ProgressOptions): Progress {
   }
   const rows = new Map<string, Row>();
   let drawn = 0;
-  const render = () => {
+  let appendOnly = false;
+  const render = (changed?: Row) => {
     const list = [...rows.values()];
+    if (appendOnly || (opts.rows && list.length + 1 >= opts.rows)) {
+      // Too tall to redraw in place: print each finished line once.
+      appendOnly = true;
+      if (changed && changed.state !== 'working') opts.write(` ${changed.state === 'done' ? paint('32', '✔') : paint('31', '✘')} ${changed.label}  ${changed.status}\n`);
+      return;
+    }
     const width = Math.max(0, ...list.map((r) => r.label.length));
     const statusWidth = Math.max(0, ...list.map((r) => r.status.length));
     const done = list.filter((r) => r.state !== 'working').length;
@@ -82,9 +91,10 @@ export function createProgress(opts: ProgressOptions): Progress {
     const key = `${kind}/${name}`;
     const r = rows.get(key);
     // A row keeps its start time across steps (Stopping → Removed shows the whole time).
-    if (!r) rows.set(key, { label: label(kind, name), status, state, t0: now(), t1: state === 'working' ? undefined : now() });
-    else Object.assign(r, { status, state, t1: state === 'working' ? undefined : now() });
-    render();
+    const row = r ?? { label: label(kind, name), status, state, t0: now() };
+    if (!r) rows.set(key, row);
+    Object.assign(row, { status, state, t1: state === 'working' ? undefined : now() });
+    render(row);
   };
   return {
     begin: (kind, name, status) => set(kind, name, status, 'working'),
@@ -94,7 +104,7 @@ export function createProgress(opts: ProgressOptions): Progress {
       // Above the live view: clear it, print, draw it again below.
       opts.write(`${drawn ? `\x1b[${drawn}A\x1b[J` : ''}${text}\n`);
       drawn = 0;
-      if (rows.size) render();
+      if (rows.size && !appendOnly) render();
     },
   };
 }

@@ -61,6 +61,15 @@ test('progress: plain prints every step, tty finished ones with a check mark', (
   assert.equal(out, '[+] Running 0/1\n ⠿ Network proj_default  Creating  0.3s\n\x1b[2A\x1b[J[+] Running 1/1\n ✔ Network proj_default  Created  0.5s\n');
   out = '';
   tty.warn('WARN x');
+  const before = out;
+  out = '';
+  const small = createProgress({ write: (x) => (out += x), mode: 'tty', color: false, rows: 3, now: () => 0 });
+  small.begin('Container', 'a', 'Starting');
+  small.begin('Container', 'b', 'Starting');
+  small.done('Container', 'b', 'Started');
+  small.done('Container', 'a', 'Started');
+  assert.equal(out, '[+] Running 0/1\n ⠿ Container a  Starting  0.0s\n ✔ Container b  Started\n ✔ Container a  Started\n');
+  out = before;
   assert.equal(out, '\x1b[2A\x1b[JWARN x\n[+] Running 1/1\n ✔ Network proj_default  Created  0.5s\n');
 });
 

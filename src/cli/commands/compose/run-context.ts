@@ -52,7 +52,8 @@ export function makeRun(ctx: CliContext, globals: ComposeGlobals, path: string):
     },
     engine(opts = {}): Ctx {
       const mode = opts.quiet || globals.progress === 'quiet' ? 'quiet' : globals.progress === 'tty' || (globals.progress === 'auto' && stderrTty && globals.ansi !== 'never') ? 'tty' : 'plain';
-      const progress = createProgress({ write: (t) => ctx.err(t), mode, color: globals.ansi === 'always' || (globals.ansi === 'auto' && stderrTty) });
+      const rows = (ctx.io.stderr as { rows?: number }).rows;
+      const progress = createProgress({ write: (t) => ctx.err(t), mode, rows, color: globals.ansi === 'always' || (globals.ansi === 'auto' && stderrTty) });
       return { deps: { client: limitClient(ctx.client(), globals.parallel), progress }, options: { compatibility: globals.compatibility, dryRun: globals.dryRun } };
     },
     color,
