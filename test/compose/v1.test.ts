@@ -46,6 +46,7 @@ function lookedUp(out: string): string[] {
 }
 
 interface Inspected {
+  Id: string;
   Name: string;
   State: { Status: string; Running: boolean; StartedAt: string; Health?: { Status: string } };
   Config: { Labels: Record<string, string> };
@@ -164,6 +165,40 @@ describe('docker-compose v1 against the engine', { concurrency: false }, () => {
       const exit = await compose(dir, P, ['run', '--rm', '-T', 'client', 'sh', '-c', 'exit 4']);
       assert.equal(exit.code, 4);
       assert.deepEqual(await projectContainers(P), [`${P}_client_1`, `${P}_web_1`], 'no one-off container left');
+    });
+
+    test('a changed service is recreated (others up-to-date); --force-recreate keeps the named volume', async (t) => {
+      if (skip) return t.skip();
+      const webId = (await inspect(`${P}_web_1`)).Id;
+      const clientId = (await inspect(`${P}_client_1`)).Id;
+      const file = path.join(dir, 'docker-compose.yml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('ROLE: client', 'ROLE: client2'));
+      const r = await ok(dir, P, ['up', '-d']);
+      assert.match(r.stderr, new RegExp(`Recreating ${P}_client_1 \\.\\.\\. done`), r.stderr);
+      assert.equal((await inspect(`${P}_web_1`)).Id, webId, 'web untouched');
+      assert.notEqual((await inspect(`${P}_client_1`)).Id, clientId, 'client recreated');
+      assert.deepEqual(await projectContainers(P), [`${P}_client_1`, `${P}_web_1`], 'the renamed predecessor is gone');
+      assert.equal((await ok(dir, P, ['exec', '-T', 'client', 'sh', '-c', 'echo $ROLE'])).stdout, 'client2\n');
+      await ok(dir, P, ['exec', '-T', 'web', 'sh', '-c', 'echo kept > /data/f']);
+      await ok(dir, P, ['up', '-d', '--force-recreate', '--no-deps', 'web']);
+      assert.notEqual((await inspect(`${P}_web_1`)).Id, webId, 'web recreated');
+      assert.equal((await ok(dir, P, ['exec', '-T', 'web', 'cat', '/data/f'])).stdout, 'kept\n');
+    });
+
+    test('pause/unpause, top, kill and rm of one service', async (t) => {
+      if (skip) return t.skip();
+      await ok(dir, P, ['pause', 'client']);
+      assert.equal((await inspect(`${P}_client_1`)).State.Status, 'paused');
+      assert.match((await ok(dir, P, ['ps', 'client'])).stdout, /\sPaused\s/);
+      await ok(dir, P, ['unpause', 'client']);
+      assert.equal((await inspect(`${P}_client_1`)).State.Status, 'running');
+      assert.match((await ok(dir, P, ['top', 'client'])).stdout, /sleep 3600/);
+      await ok(dir, P, ['kill', 'client']);
+      assert.equal((await inspect(`${P}_client_1`)).State.Status, 'exited');
+      await ok(dir, P, ['rm', '-f', 'client']);
+      assert.deepEqual(await projectContainers(P), [`${P}_web_1`]);
+      await ok(dir, P, ['up', '-d']);
+      assert.deepEqual(await projectContainers(P), [`${P}_client_1`, `${P}_web_1`]);
     });
 
     test('up -d --scale web=3: three replicas, DNS round robin over all three', async (t) => {
