@@ -245,9 +245,10 @@ class State {
     }
     if (recv === null) this.fail(`nil pointer evaluating interface {}.${name}`);
     if (isObject(recv)) {
-      // Hidden (non-enumerable) own properties such as a toJSON are not Go fields; methods
-      // inherited from a class are, when exported (upper-case) as Go's are.
-      const own = Object.prototype.propertyIsEnumerable.call(recv, name);
+      // A hidden (non-enumerable) own property is a field only when exported (upper-case, as
+      // a field kept out of JSON); a hidden toJSON is not. Methods inherited from a class
+      // are, when exported.
+      const own = Object.prototype.propertyIsEnumerable.call(recv, name) || (/^[A-Z]/.test(name) && Object.prototype.hasOwnProperty.call(recv, name));
       const inherited = !own && /^[A-Z]/.test(name) && Object.getPrototypeOf(recv) !== Object.prototype && Object.getPrototypeOf(recv) !== null && name in recv;
       if (own || inherited) {
         const v = recv[name];

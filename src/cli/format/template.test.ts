@@ -217,3 +217,8 @@ test('goMap(null) is a nil map', () => {
   assert.equal(run('{{.Options}} {{json .Options}} {{len .Options}} {{if .Options}}y{{else}}n{{end}} {{.Options.x}}', d), 'map[] null 0 n <no value>');
   assert.equal(run('{{.Labels}} {{json .Labels}}', d), 'map[a:b] {"a":"b"}');
 });
+
+test('hidden exported properties are fields (kept out of JSON)', () => {
+  const v = Object.defineProperty({ ApiVersion: '1.44' }, 'APIVersion', { value: '1.44', enumerable: false });
+  assert.equal(run('{{.APIVersion}} {{json .}}', v), '1.44 {"ApiVersion":"1.44"}');
+});
