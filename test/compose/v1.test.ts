@@ -287,4 +287,24 @@ describe('docker-compose v1 against the engine', { concurrency: false }, () => {
       assert.equal(await exists('volumes', `${P}_shared`), false);
     });
   });
+  describe('build and a foreground up', { concurrency: false }, () => {
+    let dir = '';
+    const P = 'c1fg';
+
+    test('build (legacy builder), then up --abort-on-container-exit --exit-code-from', async (t) => {
+      if (skip) return t.skip();
+      dir = projectDir('fg');
+      dirs.push(dir);
+      const b = await ok(dir, P, ['build']);
+      assert.match(b.stdout + b.stderr, /Successfully tagged c1fg-app:test/);
+      const r = await compose(dir, P, ['up', '--abort-on-container-exit', '--exit-code-from', 'job']);
+      assert.equal(r.code, 5, `${r.stderr}\n${r.stdout}`);
+      assert.match(r.stdout, /^app_1\s+\| built-by-compose$/m);
+      assert.match(r.stdout, /^job_1\s+\| job-output$/m);
+      assert.equal((await inspect(`${P}_app_1`)).State.Running, false, 'the others are stopped on abort');
+      await ok(dir, P, ['down', '--rmi', 'local', '-t', '2']);
+      assert.deepEqual(await projectContainers(P), []);
+      assert.equal((await apiRequest(d.socket, 'GET', '/images/c1fg-app:test/json')).status, 200, '--rmi local keeps an image with a custom name');
+    });
+  });
 });
