@@ -58,6 +58,10 @@ test('Dockerfile name: -f, lowercase dockerfile, and docker\'s error when missin
   assert.equal((await prepareLocalContext(dir, path.join(dir, 'sub/D'), async () => Buffer.alloc(0))).dockerfile, 'sub/D');
   await assert.rejects(prepareLocalContext(dir, path.join(dir, 'nope'), async () => Buffer.alloc(0)), (e: unknown) =>
     e instanceof CliError && e.message === `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path.join(dir, 'nope')}: no such file or directory`);
+  await writeFile(path.join(dir, '.dockerignore'), 'a[\n');
+  await assert.rejects(prepareLocalContext(dir, undefined, async () => Buffer.alloc(0)), (e: unknown) => e instanceof CliError && e.message === 'error checking context: syntax error in pattern');
+  await writeFile(path.join(dir, '.dockerignore'), '!\n');
+  await assert.rejects(prepareLocalContext(dir, undefined, async () => Buffer.alloc(0)), (e: unknown) => e instanceof CliError && e.message === 'error checking context: illegal exclusion pattern: "!"');
   await assert.rejects(prepareLocalContext(path.join(dir, 'none'), undefined, async () => Buffer.alloc(0)), /unable to prepare context: path ".*none" not found/);
 });
 

@@ -36,7 +36,8 @@ const noFile = (p: string) => new CliError(`unable to prepare context: unable to
 
 /**
  * Resolves the context directory, the Dockerfile and the ignore patterns. `stdinDockerfile`
- * reads `-f -`. Throws CliError with docker's "unable to prepare context: …" messages.
+ * reads `-f -`. Throws CliError with docker's "unable to prepare context: …" messages, and
+ * "error checking context: …" for a malformed ignore pattern.
  */
 export async function prepareLocalContext(target: string, file: string | undefined, stdinDockerfile: () => Promise<Buffer>): Promise<LocalContext> {
   const dir = path.resolve(target);
@@ -56,6 +57,11 @@ export async function prepareLocalContext(target: string, file: string | undefin
   const ownIgnore = dfAbs === undefined ? undefined : await readFile(`${dfAbs}.dockerignore`).catch(() => undefined);
   const ctxIgnore = ownIgnore === undefined ? await readFile(path.join(dir, '.dockerignore')).catch(() => undefined) : undefined;
   const excludes = readIgnoreFile((ownIgnore ?? ctxIgnore ?? Buffer.alloc(0)).toString('utf8'));
+  try {
+    compilePatterns(excludes);
+  } catch (e) {
+    throw new CliError(`error checking context: ${(e as Error).message}`);
+  }
   if (!outside) {
     return { dir, dockerfile: rel!, excludes, ignoreName: ownIgnore ? `${rel}.dockerignore` : '.dockerignore' };
   }
