@@ -5,14 +5,15 @@
  * it moves in. More bytes than announced, or a wrong digest, fail and discard the partial file.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { invalidArgument, isKind } from '../../lib/errors.js';
+import type { Readable } from 'node:stream';
+import { canceled, invalidArgument, isKind } from '../../lib/errors.js';
+import { FileSink } from '../../lib/tar/index.js';
 import type { RepoClient } from './client.js';
 import type { DistContext } from './context.js';
+import type { BlobFeed } from './feed.js';
 
 async function sizeOf(file: string): Promise<number> {
   try {
@@ -28,12 +29,44 @@ export function partialPath(ctx: DistContext, digest: string): string {
 }
 
 /**
+ * Streams a response body into `file` (big batched writes), calling `each` on every chunk first
+ * (it may throw, or return a promise to wait for). The file is closed — every write landed —
+ * before this settles, so its size is what a resume continues from. Throws the body's, the
+ * file's or `each`'s errors, Canceled on abort.
+ */
+async function receive(body: Readable, file: string, flags: string, signal: AbortSignal, each: (c: Buffer) => Promise<void> | undefined): Promise<void> {
+  const sink = await FileSink.open(file, flags);
+  const onAbort = () => body.destroy(canceled());
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal.aborted) throw canceled();
+    for await (const c of body) {
+      const a = each(c as Buffer);
+      const b = sink.write(c as Buffer);
+      if (a) await a;
+      if (b) await b;
+    }
+  } catch (e) {
+    body.destroy();
+    await sink.close().catch(() => {}); // what arrived intact is kept for the resume
+    throw signal.aborted ? canceled() : e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  await sink.close();
+}
+
+/**
  * Makes blob `desc` present in the content store. Returns false when it already was. Calls
- * `onBytes(total)` as bytes arrive (resumed bytes included). Throws InvalidArgument (digest or
- * size mismatch), NotFound, Unavailable, Canceled.
+ * `onBytes(total)` as bytes arrive (resumed bytes included). `take`, when given, is asked for
+ * a feed when a transfer starts: the feed then gets every byte of the blob in order (a resumed
+ * prefix read back first), is ended as soon as the bytes match the digest (before the blob is
+ * stored) and failed when that transfer fails or does not match. Throws InvalidArgument (digest or size mismatch), NotFound,
+ * Unavailable, Canceled.
  */
 export async function downloadBlob(
   ctx: DistContext, client: RepoClient, desc: { digest: string; size: number }, signal: AbortSignal, onBytes?: (n: number) => void,
+  take?: () => BlobFeed | undefined,
 ): Promise<boolean> {
   const have = await ctx.deps.content.info(desc.digest);
   if (have && have.size === desc.size) return false;
@@ -45,6 +78,7 @@ export async function downloadBlob(
     for (let attempt = 1; ; attempt++) {
       let offset = await sizeOf(file);
       let hashed: string | undefined;
+      let n = 0;
       if (offset > desc.size) {
         await unlink(file).catch(() => {});
         offset = 0;
@@ -54,32 +88,35 @@ export async function downloadBlob(
           const res = await client.getBlob(desc.digest, signal, offset > 0 ? offset : undefined);
           if (offset > 0 && res.status !== 206) offset = 0; // the registry ignored the Range: start over
           // The digest is computed as the bytes arrive (the kept prefix of a resumed file first),
-          // so the finished file need not be read again.
-          const h = createHash('sha256');
-          if (offset > 0) for await (const c of createReadStream(file, { start: 0, end: offset - 1, highWaterMark: 1 << 20 })) h.update(c as Buffer);
-          let n = offset;
-          const counter = new Transform({
-            transform(c: Buffer, _e, cb) {
-              n += c.length;
-              if (n > desc.size) {
-                cb(invalidArgument(`blob ${desc.digest}: more data than the ${desc.size} bytes announced`));
-                return;
+          // so the finished file need not be read again; a feed (the layer's extraction) gets
+          // the same bytes, from the first.
+          const feed = take?.();
+          try {
+            const h = createHash('sha256');
+            if (offset > 0) {
+              for await (const c of createReadStream(file, { start: 0, end: offset - 1, highWaterMark: 1 << 20 })) {
+                h.update(c as Buffer);
+                const wait = feed?.write(c as Buffer);
+                if (wait) await wait;
               }
+            }
+            n = offset;
+            await receive(res.body, file, offset > 0 ? 'a' : 'w', signal, (c) => {
+              n += c.length;
+              if (n > desc.size) throw invalidArgument(`blob ${desc.digest}: more data than the ${desc.size} bytes announced`);
               h.update(c);
               onBytes?.(n);
-              cb(null, c);
-            },
-          });
-          const out = createWriteStream(file, { flags: offset > 0 ? 'a' : 'w' });
-          const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
-          try {
-            await pipeline(res.body, counter, out, { signal });
-          } finally {
-            // Writes still in flight must land before the file's size is read for a resume.
-            if (!out.closed) await closed;
+              return feed?.write(c);
+            });
+            if (n < desc.size) throw invalidArgument(`unexpected EOF: blob ${desc.digest} truncated at ${n} of ${desc.size} bytes`);
+            hashed = 'sha256:' + h.digest('hex');
+            // Verified bytes end the feed at once: its extraction need not wait for the fsync.
+            if (hashed === desc.digest) feed?.end();
+            else feed?.fail(invalidArgument(`digest mismatch: expected ${desc.digest}, got ${hashed}`));
+          } catch (e) {
+            feed?.fail(e);
+            throw e;
           }
-          if (n < desc.size) throw invalidArgument(`unexpected EOF: blob ${desc.digest} truncated at ${n} of ${desc.size} bytes`);
-          hashed = 'sha256:' + h.digest('hex');
         }
         await ctx.deps.content.ingestFile(file, { digest: desc.digest, size: desc.size }, signal, hashed);
         return true;

@@ -5,7 +5,7 @@
  * blobs already stored reused — and hand them, decompressed, to the image service which applies
  * them bottom to top as they arrive. Messages follow Docker's pull stream exactly.
  */
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { decompress } from '../../lib/tar/index.js';
 import { invalidArgument, isKind, notFound, EngineError } from '../../lib/errors.js';
 import { chainIds, isIndexType, isManifestType, MediaType, type Index, type Manifest } from '../../oci/image.js';
@@ -16,6 +16,7 @@ import { decodeRegistryAuth } from './auth.js';
 import type { RepoClient } from './client.js';
 import { limiter, repoSession, type DistContext } from './context.js';
 import { downloadBlob, partialPath } from './download.js';
+import { BlobFeed } from './feed.js';
 import { followBlob } from './follow.js';
 import { parsePlatform, selectManifest } from './platform.js';
 import { MessageQueue, progressMsg, shortId, statusMsg, throttle } from './progress.js';
@@ -100,6 +101,17 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
     const limit = limiter(ctx.opts.maxConcurrentDownloads ?? 3);
     const downloads = new Map<string, Promise<void>>();
     const settled = new Set<string>();
+    // A layer whose extraction is opened before its transfer starts gets the bytes straight
+    // from the download (BlobFeed); one opened later follows the partial file.
+    const feeds = new Map<string, BlobFeed>();
+    const transferring = new Set<string>();
+    const take = (digest: string) => (): BlobFeed | undefined => {
+      transferring.add(digest);
+      const f = feeds.get(digest);
+      if (!f || f.started || !f.open) return undefined;
+      f.started = true;
+      return f;
+    };
     const download = (i: number): Promise<void> => {
       const desc = r.manifest.layers[i]!;
       let p = downloads.get(desc.digest);
@@ -109,7 +121,7 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
         p = limit(async () => {
           const fetched = await downloadBlob(ctx, client, desc, signal, (n) => {
             if (tick(n === desc.size)) q.push(progressMsg('Downloading', id, n, desc.size));
-          });
+          }, take(desc.digest));
           if (fetched) q.push(statusMsg('Verifying Checksum', id));
           q.push(statusMsg('Download complete', id));
           await ctx.metadata.addLayerSource(diffIds[i]!, { digest: desc.digest, mediaType: desc.mediaType, size: desc.size }, name);
@@ -129,11 +141,26 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
       layers: r.manifest.layers.map((desc, i) => ({
         ready: () => (present[i] ? Promise.resolve() : download(i)),
         open: async () => {
-          // A layer still downloading is extracted from its growing partial file (followBlob
-          // checks the digest of what it read); "Extracting" progress starts once it is complete.
+          // A layer still downloading is extracted from the bytes as they arrive: from a feed
+          // when its transfer has not started yet, else from its growing partial file
+          // (followBlob checks the digest of what it read). Either way the stream ends only
+          // once the blob was verified. "Extracting" progress starts once it is complete.
           const dl = present[i] ? Promise.resolve() : download(i);
-          const following = !present[i] && !settled.has(desc.digest);
-          if (!following) await dl;
+          let src: Readable | undefined;
+          if (!present[i] && !settled.has(desc.digest) && !feeds.has(desc.digest) && !transferring.has(desc.digest)) {
+            const feed = new BlobFeed();
+            feeds.set(desc.digest, feed);
+            dl.then(
+              () => (feed.started ? feed.end() : feed.pipeFrom(ctx.deps.content.readStream(desc.digest))), // end: a no-op by now
+              (e: unknown) => feed.fail(e),
+            );
+            src = feed.stream;
+          } else if (!present[i] && !settled.has(desc.digest)) {
+            src = followBlob({ file: partialPath(ctx, desc.digest), digest: desc.digest, size: desc.size, done: dl, signal });
+          } else {
+            await dl;
+            src = ctx.deps.content.readStream(desc.digest);
+          }
           const id = shortId(desc.digest);
           const tick = throttle(100);
           let n = 0;
@@ -144,16 +171,14 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
               cb(null, c);
             },
           });
-          const src = following
-            ? followBlob({ file: partialPath(ctx, desc.digest), digest: desc.digest, size: desc.size, done: dl, signal })
-            : ctx.deps.content.readStream(desc.digest);
           src.on('error', (e) => counter.destroy(e));
           return decompress(src.pipe(counter));
         },
       })),
-      onLayerDone: (i, existed) => {
-        if (!present[i] && !existed) q.push(statusMsg('Pull complete', shortId(r.manifest.layers[i]!.digest)));
-        else if (!present[i]) q.push(statusMsg('Pull complete', shortId(r.manifest.layers[i]!.digest)));
+      onLayerDone: (i) => {
+        // After the layer's "Download complete" (its extraction may finish first, from the
+        // verified bytes, while the blob is still being stored).
+        if (!present[i]) download(i).then(() => q.push(statusMsg('Pull complete', shortId(r.manifest.layers[i]!.digest))), () => {});
       },
     });
     await ctx.metadata.addImageManifest(result.id, { digest: r.manifestDigest, mediaType: r.manifestType, repo: name });

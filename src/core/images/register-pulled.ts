@@ -3,7 +3,7 @@
  * pulled (layers applied bottom to top once downloaded, then the record, tag and RepoDigest),
  * and giving push what it needs (config bytes, layers with their uncompressed tars).
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { chainIds } from '../../oci/image.js';
 import { familiarName, familiarize, parseReference } from '../../oci/reference.js';
 import { invalidArgument } from '../../lib/errors.js';
@@ -20,6 +20,55 @@ async function knownTarSize(ctx: ImageContext, chainId: string): Promise<number 
   let n = 0;
   for await (const c of ctx.snapshots.layerTar(chainId)) n += (c as Buffer).length;
   return n;
+}
+
+/**
+ * Applies pulled layer `i` on top of chain `chains[i-1]` (published once `below` resolved),
+ * skipping it when present with a known tar size. Should streaming the layer fail, it is
+ * applied again once its data is complete (a genuinely bad layer fails the same way again).
+ * Throws InvalidArgument (bad tar, diffId mismatch), Canceled, the layer below's error.
+ */
+async function applyPulledLayer(
+  ctx: ImageContext, img: PulledImage, i: number, diffIds: string[], chains: string[],
+  below: Promise<unknown> | undefined, signal: AbortSignal,
+): Promise<{ ref: LayerRef; existed: boolean }> {
+  const tarSize = await knownTarSize(ctx, chains[i]!);
+  const src = img.layers[i]!;
+  const parent = i === 0 ? null : chains[i - 1]!;
+  const waitParent = async (): Promise<void> => {
+    await below;
+  };
+  const once = async (): Promise<LayerRef> => {
+    if (tarSize !== undefined) {
+      const existing = await ctx.snapshots.getLayer(chains[i]!);
+      if (existing) {
+        await waitParent();
+        return { chainId: existing.chainId, diffId: existing.diffId, size: existing.size, tarSize };
+      }
+    }
+    let count = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        count += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    const tar = await src.open();
+    tar.on('error', (e) => counter.destroy(e));
+    tar.pipe(counter);
+    const info = await ctx.snapshots.applyLayer(parent, counter, { expectedDiffId: diffIds[i]!, signal, waitParent });
+    return { chainId: info.chainId, diffId: info.diffId, size: info.size, tarSize: count };
+  };
+  let ref: LayerRef;
+  try {
+    ref = await once();
+  } catch (e) {
+    if (signal.aborted || !src.ready) throw e;
+    await src.ready();
+    if (signal.aborted) throw e;
+    ref = await once();
+  }
+  return { ref, existed: tarSize !== undefined };
 }
 
 /**
@@ -40,28 +89,42 @@ export async function registerPulled(ctx: ImageContext, img: PulledImage): Promi
     throw invalidArgument(`image config lists ${diffIds.length} layers but the manifest has ${img.layers.length}`);
   }
   const chains = chainIds(diffIds);
-  // Each layer is applied as soon as its blob is downloaded and verified, overlapping the
-  // downloads still running (layer publication is atomic per chain id and hidden until an
-  // image record references it). The record is then made under the store lock, after checking
-  // that no concurrent rmi/prune released a layer meanwhile (then the missing ones are applied
-  // again under the lock).
+  // Every layer is extracted at once, each as its blob arrives (extraction goes to a private
+  // directory; the snapshotter publishes a layer only after its parent, and only once its
+  // stream ended, i.e. its blob was verified). Publication is atomic per chain id and hidden
+  // until an image record references it. The record is then made under the store lock, after
+  // checking that no concurrent rmi/prune released a layer meanwhile (then the missing ones
+  // are applied again under the lock).
+  const inner = new AbortController();
+  const signal = img.signal ? AbortSignal.any([img.signal, inner.signal]) : inner.signal;
+  let firstError: unknown;
+  const done: Promise<{ ref: LayerRef; existed: boolean }>[] = [];
+  for (let i = 0; i < diffIds.length; i++) {
+    const p = applyPulledLayer(ctx, img, i, diffIds, chains, i === 0 ? undefined : done[i - 1]!, signal).catch((e: unknown) => {
+      if (firstError === undefined && !inner.signal.aborted) firstError = e;
+      inner.abort();
+      throw e;
+    });
+    p.catch(() => {}); // awaited below (in order) or by the next layer; never unhandled
+    done.push(p);
+  }
   let layers: LayerRef[] = [];
   try {
     for (let i = 0; i < diffIds.length; i++) {
-      const tarSize = await knownTarSize(ctx, chains[i]!);
-      const src = img.layers[i]!;
-      const apply = () => applyLayers(ctx, layers, [{ diffId: diffIds[i]!, tarSize, open: () => src.open() }], img.signal);
-      try {
-        // `open` may stream a layer still arriving; should that fail, the layer is applied
-        // again once its data is complete (a genuinely bad layer fails the same way again).
-        layers = await apply();
-      } catch (e) {
-        if (img.signal?.aborted || !src.ready) throw e;
-        await src.ready();
-        layers = await apply();
-      }
-      img.onLayerDone?.(i, tarSize !== undefined);
+      const r = await done[i]!;
+      layers.push(r.ref);
+      img.onLayerDone?.(i, r.existed);
     }
+  } catch (e) {
+    inner.abort();
+    const applied = (await Promise.allSettled(done)).flatMap((r) => (r.status === 'fulfilled' ? [r.value.ref] : []));
+    await ctx.lock.with(IMAGES_LOCK, () => releaseLayers(ctx, applied)).catch(() => {});
+    throw img.signal?.aborted ? e : firstError ?? e;
+  }
+  // Every layer's data must be at hand (stored) before the record is made, even when its
+  // extraction finished from the bytes as they arrived.
+  try {
+    await Promise.all(img.layers.map((l) => l.ready?.()));
   } catch (e) {
     await ctx.lock.with(IMAGES_LOCK, () => releaseLayers(ctx, layers)).catch(() => {});
     throw e;

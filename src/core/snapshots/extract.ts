@@ -9,14 +9,13 @@
  * time of big layers); file bodies stream asynchronously.
  */
 import {
-  createWriteStream, lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, renameSync, rmSync, symlinkSync,
+  lchownSync, chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, renameSync, rmSync, symlinkSync,
   unlinkSync, utimesSync, writeFileSync, type Stats,
 } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { canceled, errnoCode, invalidArgument } from '../../lib/errors.js';
-import { readTar, type TarHeader } from '../../lib/tar/index.js';
+import { readTar, writeToFile, type TarHeader } from '../../lib/tar/index.js';
 import type { NativeFs } from '../../lib/tar/native.js';
 import { cleanName, resolveDir } from './confine.js';
 import type { TarSplitWriter } from './tar-split.js';
@@ -151,7 +150,7 @@ export async function extractLayer(tar: Readable, opts: ExtractOptions): Promise
         switch (h.type) {
           case 'file':
             if (h.size <= SMALL_FILE) writeFileSync(abs, h.size > 0 ? await drain(body) : Buffer.alloc(0), { flag: 'wx', mode: 0o600 });
-            else await pipeline(body, createWriteStream(abs, { flags: 'wx', mode: 0o600 }));
+            else await writeToFile(body as AsyncIterable<Buffer>, abs, 'wx', 0o600);
             bodyUsed = true;
             refs.set(rel, split.file(rel, h.size));
             size += h.size;

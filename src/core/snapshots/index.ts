@@ -23,6 +23,18 @@
  */
 import type { Readable } from 'node:stream';
 
+/** Options of Snapshotter.applyLayer. */
+export interface ApplyLayerOptions {
+  expectedDiffId?: string;
+  signal?: AbortSignal;
+  /**
+   * When given, `parent` need not exist yet: the tar is extracted at once and this is awaited
+   * before the parent is checked and the layer published (so layers of one image can be
+   * extracted in parallel and still appear bottom to top). Its rejection fails the apply.
+   */
+  waitParent?: () => Promise<unknown>;
+}
+
 /** A stored read-only layer. */
 export interface LayerInfo {
   chainId: string;
@@ -42,7 +54,7 @@ export interface Snapshotter {
    * returned. `expectedDiffId`, when given, must match the tar's sha256 (InvalidArgument
    * otherwise; nothing is kept). Throws InvalidArgument for a malformed tar.
    */
-  applyLayer(parent: string | null, tar: Readable, opts?: { expectedDiffId?: string; signal?: AbortSignal }): Promise<LayerInfo>;
+  applyLayer(parent: string | null, tar: Readable, opts?: ApplyLayerOptions): Promise<LayerInfo>;
   /** Layer metadata or undefined. */
   getLayer(chainId: string): Promise<LayerInfo | undefined>;
   /** Every stored layer. */

@@ -18,7 +18,7 @@ import type { NativeFs } from '../../lib/tar/native.js';
 import { extractLayer, type WhiteoutMode } from './extract.js';
 import { assembleTar, TarSplitWriter } from './tar-split.js';
 import { unmount } from './mounts.js';
-import type { LayerInfo } from './index.js';
+import type { ApplyLayerOptions, LayerInfo } from './index.js';
 
 /** What meta.json holds. */
 export interface LayerMeta extends LayerInfo {
@@ -122,11 +122,11 @@ export class LayerStore {
   }
 
   /**
-   * Extracts `tar` on top of `parent` (see Snapshotter.applyLayer). Throws NotFound for a missing
-   * parent, InvalidArgument for bad tars or a diffId mismatch, Canceled on abort.
+   * Extracts `tar` on top of `parent` (see Snapshotter.applyLayer; with `waitParent` the parent
+   * is checked only after extraction, once that resolved). Throws NotFound for a missing parent, InvalidArgument for bad tars or a diffId mismatch, Canceled on abort.
    */
-  async apply(parent: string | null, tar: Readable, o: { expectedDiffId?: string; signal?: AbortSignal } = {}): Promise<LayerInfo> {
-    if (parent !== null && !(await this.get(parent))) {
+  async apply(parent: string | null, tar: Readable, o: ApplyLayerOptions = {}): Promise<LayerInfo> {
+    if (o.waitParent === undefined && parent !== null && !(await this.get(parent))) {
       tar.destroy();
       throw notFound(`layer ${parent} does not exist`);
     }
@@ -152,6 +152,10 @@ export class LayerStore {
       const diffId = 'sha256:' + hash.digest('hex');
       if (o.expectedDiffId !== undefined && o.expectedDiffId !== diffId) {
         throw invalidArgument(`layer diffID mismatch: expected ${o.expectedDiffId}, got ${diffId}`);
+      }
+      if (o.waitParent !== undefined) {
+        await o.waitParent();
+        if (parent !== null && !(await this.get(parent))) throw notFound(`layer ${parent} does not exist`);
       }
       const chainId = parent === null ? diffId : sha256Digest(parent + ' ' + diffId);
       const existing = await this.get(chainId);

@@ -7,6 +7,9 @@ import { createGunzip } from 'node:zlib';
 import { invalidArgument, toEngineError, EngineError } from '../errors.js';
 import { start } from '../exec.js';
 
+/** Bytes of gzip input gathered per zlib call, and zlib's output chunk size. */
+const GATHER = 1 << 20;
+
 /** The compression a stream starts with. */
 export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'none';
 
@@ -47,24 +50,39 @@ export async function decompress(source: Readable): Promise<Readable> {
     head.push(b);
     len += b.length;
   }
+  const kind = sniffCompression(Buffer.concat(head));
+  // For gzip, input is gathered into ~1 MiB pieces: zlib does one thread-pool round trip per
+  // written chunk, and socket-sized chunks (64 KiB) made those dominate.
+  const gather = kind === 'gzip' ? GATHER : 0;
   const replay = Readable.from(
     (async function* () {
-      yield* head;
-      if (ended) return;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield r.value as Buffer;
+      let parts: Buffer[] = [...head];
+      let len = parts.reduce((a, b) => a + b.length, 0);
+      const take = (): Buffer => {
+        const b = parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
+        parts = [];
+        len = 0;
+        return b;
+      };
+      if (!ended) {
+        for (;;) {
+          if (len >= gather && len > 0) yield take();
+          const r = await it.next();
+          if (r.done) break;
+          const b = r.value as Buffer;
+          parts.push(b);
+          len += b.length;
+        }
       }
+      if (len > 0) yield take();
     })(),
     { objectMode: false },
   );
-  const kind = sniffCompression(Buffer.concat(head));
   if (kind === 'none') return replay;
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   if (kind === 'gzip') {
     // Big output chunks: fewer hops through the thread pool and fewer chunks downstream.
-    const gz = createGunzip({ chunkSize: 256 * 1024 });
+    const gz = createGunzip({ chunkSize: GATHER });
     replay.on('error', (e) => out.destroy(toEngineError(e)));
     gz.on('error', (e) => out.destroy(asInvalid(e, 'gzip')));
     replay.pipe(gz).pipe(out);

@@ -43,4 +43,5 @@ export { readTar } from './reader.js';
 export { TarWriter } from './writer.js';
 export { decompress } from './decompress.js';
 export { filterTar } from './filter.js';
+export { FileSink, writeToFile } from './file-sink.js';
 export { major, minor, statType } from './stat.js';

@@ -19,7 +19,7 @@ export interface ReadTarOptions {
   onRaw?: (bytes: Buffer) => void;
 }
 
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 const META_MAX = 16 * 1024 * 1024;
 
 /** Entry types whose size field never describes data (as Go's archive/tar). */
