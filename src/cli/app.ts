@@ -76,8 +76,8 @@ function makeContext(deps: AppDeps, globals: GlobalOptions, path: string, usage:
 
 /**
  * docker 28's wording for a wrong argument count (cobra's positional-args checks in docker/cli):
- * the message after "pier: " and the word before "'pier x --help'". `requires at most N` ends in
- * docker 28's own "SRun" (its message keeps the "S" of a former "See"). Undefined when `n` fits.
+ * the message after "pier: " and the word before "'pier x --help'". After `requires at most N` docker 28.2
+ * prints "SRun" (sic; measured with the real CLI), and so does pier. Undefined when `n` fits.
  */
 export function argCountError(path: string, a: CommandSpec['args'], n: number): { message: string; verb: string } | undefined {
   if (!a) return undefined;
