@@ -4,6 +4,7 @@
  * All values were read from the real docker CLI 28 output.
  */
 import type { Headers } from './items.js';
+import { goMethod } from './values.js';
 
 /** What formatItems needs to print one kind of list like docker. */
 export interface ListContext {
@@ -15,7 +16,7 @@ export interface ListContext {
   typeName: string;
 }
 
-const label = (k: string): string => k;
+const label = goMethod((k: string): string => k, ['string']);
 
 /** `docker ps`; add `\t{{.Size}}` to defaultTable for --size. */
 export const containerContext: ListContext = {

@@ -6,7 +6,7 @@
 import { invalidArgument } from '../../lib/errors.js';
 import { ArgTypeError, fitsParam, type ParamType, type TemplateFunc } from './funcs.js';
 import { argString, commandString, templateNodeString, type ArgNode, type CommandNode, type Node, type PipeNode } from './nodes.js';
-import { GoFloat, formatValue, goType, goTypeName, isObject, isStructLike, sortedKeys, truth } from './values.js';
+import { GoFloat, formatValue, goParams, goType, goTypeName, isObject, isStructLike, sortedKeys, truth } from './values.js';
 
 /** Everything the executor needs from a compiled template. */
 export interface ExecContext {
@@ -258,8 +258,9 @@ class State {
           const want = (v as (...a: unknown[]) => unknown).length;
           const got = args.length - 1 + (final !== MISSING ? 1 : 0);
           if (got !== want) this.fail(`wrong number of args for ${name}: want ${want} got ${got}`);
-          const argv = args.slice(1).map((a) => this.evalArg(dot, a));
-          if (final !== MISSING) argv.push(final);
+          const types = (v as { [goParams]?: ParamType[] })[goParams];
+          const argv = args.slice(1).map((a, i) => this.checkParam(types?.[i], a, this.evalArg(dot, a)));
+          if (final !== MISSING) argv.push(this.checkParam(types?.[argv.length], undefined, final));
           this.setAt(node.pos, () => argString(node));
           try {
             return (v as (...a: unknown[]) => unknown).apply(recv, argv);

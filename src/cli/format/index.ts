@@ -4,7 +4,7 @@
  * docker's table layout (text/tabwriter with padding 3), and the `table`/`json`/plain
  * template conventions of `docker ps/images/... --format`.
  */
-export { compileTemplate, goType, GoFloat, GoTime, goMap, goTimeString, type Template, type CompileOptions, type ExecuteOptions, type TemplateFunc } from './template.js';
+export { compileTemplate, goType, GoFloat, GoTime, goMap, goMethod, goTimeString, type Template, type CompileOptions, type ExecuteOptions, type TemplateFunc } from './template.js';
 export { renderTable, tabwrite, DOCKER_TABLE, type TabwriterOptions } from './table.js';
 export { formatItems, prepareFormat, type FormatItemsOptions, type Headers } from './items.js';
 export { containerContext, imageContext, imageDigestsTable, historyContext, volumeContext, networkContext, statsContext, type ListContext } from './contexts.js';

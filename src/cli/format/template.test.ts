@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileTemplate, goMap, goTimeString, GoTime, goType } from './template.js';
+import { compileTemplate, goMap, goMethod, goTimeString, GoTime, goType } from './template.js';
 import { dockerCases, fixture } from './docker-oracle.data.js';
 import { EngineError } from '../../lib/errors.js';
 
@@ -221,4 +221,11 @@ test('goMap(null) is a nil map', () => {
 test('hidden exported properties are fields (kept out of JSON)', () => {
   const v = Object.defineProperty({ ApiVersion: '1.44' }, 'APIVersion', { value: '1.44', enumerable: false });
   assert.equal(run('{{.APIVersion}} {{json .}}', v), '1.44 {"ApiVersion":"1.44"}');
+});
+
+test('goMethod: method arguments of the wrong type fail as in Go', () => {
+  const item = { Name: 'v', Label: goMethod((k: string) => k, ['string']) };
+  assert.equal(err('{{.Label 1}}', item), 'template: :1:9: executing "" at <1>: expected string; found 1');
+  assert.equal(err('{{1 | .Label}}', item), 'template: :1:6: executing "" at <.Label>: wrong type for value; expected string; got int');
+  assert.equal(run('{{.Label .Name}}', item), 'v');
 });

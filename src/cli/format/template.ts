@@ -7,7 +7,7 @@ import { execute, location, type ExecContext } from './exec.js';
 import { builtinFuncs, type TemplateFunc } from './funcs.js';
 import { parseTemplate, ParseError } from './parse.js';
 
-export { goType, GoFloat, GoTime, goMap, goTimeString } from './values.js';
+export { goType, GoFloat, GoTime, goMap, goMethod, goTimeString } from './values.js';
 export type { TemplateFunc } from './funcs.js';
 
 /** A compiled template. */

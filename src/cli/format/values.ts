@@ -63,6 +63,18 @@ export function goMap(m: unknown, type = 'map[string]string'): Record<string, un
   return nil as Record<string, unknown>;
 }
 
+/** Symbol under which a method function may declare its Go parameter types (see goMethod). */
+export const goParams: unique symbol = Symbol.for('pier.format.goParams') as never;
+
+/**
+ * Marks `fn` as a Go method taking `params` ('string', 'int', '[]string', 'any'): arguments of
+ * another type then fail as Go's do (`expected string; found 1`). Returns `fn`. Never throws.
+ */
+export function goMethod<F extends (...a: never[]) => unknown>(fn: F, params: readonly string[]): F {
+  Object.defineProperty(fn, goParams, { value: [...params], enumerable: false });
+  return fn;
+}
+
 /** A plain JS object (not array, not null, not a GoFloat or GoTime). */
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat) && !(v instanceof GoTime);

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../../spec.js';
 import type { VolumeInfo } from '../../../client/index.js';
 import { printItems, type Column } from '../../output.js';
 import { humanSize } from '../../../lib/units.js';
+import { goMethod } from '../../format/values.js';
 import { FILTER_OPT, FORMAT_OPT, parseFilters, str } from '../common.js';
 
 /** Natural ("v2" before "v10") order of docker's sortorder.NaturalLess. */
@@ -69,7 +70,7 @@ export const spec: CommandSpec = {
     ];
     await printItems(ctx, format, vols, cols, (v) => {
       // Label is a template method only (JSON leaves functions out).
-      return { ...volumeFields(v), Label: (k: string) => v.Labels?.[k] ?? '' };
+      return { ...volumeFields(v), Label: goMethod((k: string) => v.Labels?.[k] ?? '', ['string']) };
     }, 'volume');
     return 0;
   },
