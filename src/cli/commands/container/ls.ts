@@ -4,6 +4,7 @@ import type { CommandSpec } from '../../spec.js';
 import { printItems, type Column } from '../../output.js';
 import { ago, displayPorts, ellipsis, goQuote, goTime } from '../../human.js';
 import { humanSize } from '../../../lib/units.js';
+import { goMethod } from '../../format/index.js';
 import { FILTER_OPT, FORMAT_OPT, parseFilters, shortId, str } from '../common.js';
 
 /** Columns of `ps`, given --no-trunc. */
@@ -34,7 +35,7 @@ export function psExtra(c: ContainerSummary, trunc: boolean): Record<string, unk
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
     Size: (c.SizeRootFs ?? 0) > 0 ? `${humanSize(c.SizeRw ?? 0, 3)} (virtual ${humanSize(c.SizeRootFs ?? 0, 3)})` : humanSize(c.SizeRw ?? 0, 3),
     State: c.State,
-    Label: (k: string) => c.Labels?.[k] ?? '',
+    Label: goMethod((k: string) => c.Labels?.[k] ?? '', ['string']),
   };
 }
 

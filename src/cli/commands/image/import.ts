@@ -17,7 +17,7 @@ export const spec: CommandSpec = {
     { long: 'message', short: 'm', kind: 'string', description: 'Set commit message for imported image' },
     { long: 'platform', kind: 'string', description: 'Set platform if server is multi-platform capable' },
   ],
-  args: { min: 1, max: 2 },
+  args: { min: 1 },
   run: async (ctx, [src, ref], o) => {
     if (/^https?:\/\//i.test(src!)) throw new CliError(`importing from a URL is not supported by pier (offline): ${src}`);
     let body: Readable;

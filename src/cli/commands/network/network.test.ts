@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipamConfig, parseCidr, parseIp, type IpamFlags } from './ipam.js';
-import { goTimeOf, networkFields } from './fields.js';
+import { networkFields } from './fields.js';
+import { goTimeString as goTimeOf } from '../../format/index.js';
 import { connectEndpoint, driverOpts } from './connect.js';
 import { stringsFlag } from './create.js';
 import type { NetworkInspect } from '../../../api/network-types.js';
