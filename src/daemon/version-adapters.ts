@@ -13,6 +13,7 @@
 import type { ContainerCreateRequest, Filters, ImageInspect, ImageSummary } from '../api/types.js';
 import type { WaitCondition } from '../core/containers/index.js';
 import { versionLess } from '../api/version.js';
+import { invalidArgument } from '../lib/errors.js';
 
 /** Image list as an older client expects it. Never throws. */
 export function adaptImageSummaries(list: ImageSummary[], v: string): ImageSummary[] {
@@ -38,8 +39,13 @@ export function adaptDf(df: Record<string, unknown>, v: string): Record<string, 
   return { ...df, Images: adaptImageSummaries(df.Images as ImageSummary[], v) };
 }
 
-/** Create body as an older client means it. Never throws. */
+/** Create body as an older client means it. Throws InvalidArgument for several networks before API 1.44. */
 export function adaptCreateRequest(body: ContainerCreateRequest, v: string): ContainerCreateRequest {
+  // Before 1.44 a container is created on one network; the others are joined with connect.
+  const endpoints = Object.keys(body.NetworkingConfig?.EndpointsConfig ?? {});
+  if (versionLess(v, '1.44') && endpoints.length > 1) {
+    throw invalidArgument(`Container cannot be connected to network endpoints: ${endpoints.join(', ')}`);
+  }
   if (versionLess(v, '1.25') && body.HostConfig) return { ...body, HostConfig: { ...body.HostConfig, AutoRemove: false } };
   return body;
 }
