@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Builds Pier: type-checks and compiles every TypeScript file to dist/ (tests run from there),
 // then bundles the two entry points into single files for fast start-up:
-//   dist/pier.mjs  (the CLI)     dist/pierd.mjs (the daemon)
+//   dist/pier.mjs  (the CLI, with its lazily loaded chunks in dist/chunks/)
+//   dist/pierd.mjs (the daemon)
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { rm } from 'node:fs/promises';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
@@ -24,7 +26,17 @@ const common = {
   external: ['koffi'],
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/pier.mjs' });
+// The CLI is split: each command's module (and what only it uses: compose, YAML, the JSON
+// schema, …) is a chunk loaded on demand, so `pier ps` does not parse compose's code.
+await rm(path.join(root, 'dist', 'chunks'), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { pier: 'src/cli/main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+});
 // pierd does many parallel fs operations (fsyncs, layer files): a larger libuv pool keeps
 // create requests from queueing behind them. Set before anything touches the pool.
 await build({
