@@ -1,6 +1,7 @@
 /**
  * State shared by the distribution service's operation modules, created once per service.
  */
+import { HashWorker } from '../../lib/tar/index.js';
 import type { Readable } from 'node:stream';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { DistributionDeps, DistributionOptions, RegistryCredentials } from './index.js';
@@ -19,6 +20,8 @@ export interface DistContext {
   locks: KeyedLock;
   /** Pulls and pushes in progress (garbage collection waits for none). */
   active: { count: number };
+  /** sha256 of big downloads off the event loop. */
+  hashes: HashWorker;
 }
 
 /** Runs an async iteration while counting it as an active transfer. */

@@ -4,7 +4,6 @@
  * on a later pull — and a finished file is verified against its digest by the content store as
  * it moves in. More bytes than announced, or a wrong digest, fail and discard the partial file.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -61,12 +60,13 @@ async function receive(body: Readable, file: string, flags: string, signal: Abor
  * `onBytes(total)` as bytes arrive (resumed bytes included). `take`, when given, is asked for
  * a feed when a transfer starts: the feed then gets every byte of the blob in order (a resumed
  * prefix read back first), is ended as soon as the bytes match the digest (before the blob is
- * stored) and failed when that transfer fails or does not match. Throws InvalidArgument (digest or size mismatch), NotFound,
+ * stored) and failed when that transfer fails or does not match. `onVerified` is called then
+ * too (the transfer is over; storing the blob follows). Throws InvalidArgument (digest or size mismatch), NotFound,
  * Unavailable, Canceled.
  */
 export async function downloadBlob(
   ctx: DistContext, client: RepoClient, desc: { digest: string; size: number }, signal: AbortSignal, onBytes?: (n: number) => void,
-  take?: () => BlobFeed | undefined,
+  take?: () => BlobFeed | undefined, onVerified?: () => void,
 ): Promise<boolean> {
   const have = await ctx.deps.content.info(desc.digest);
   if (have && have.size === desc.size) return false;
@@ -91,8 +91,8 @@ export async function downloadBlob(
           // so the finished file need not be read again; a feed (the layer's extraction) gets
           // the same bytes, from the first.
           const feed = take?.();
+          const h = ctx.hashes.hash();
           try {
-            const h = createHash('sha256');
             if (offset > 0) {
               for await (const c of createReadStream(file, { start: 0, end: offset - 1, highWaterMark: 1 << 20 })) {
                 h.update(c as Buffer);
@@ -109,11 +109,15 @@ export async function downloadBlob(
               return feed?.write(c);
             });
             if (n < desc.size) throw invalidArgument(`unexpected EOF: blob ${desc.digest} truncated at ${n} of ${desc.size} bytes`);
-            hashed = 'sha256:' + h.digest('hex');
+            hashed = await h.digest();
             // Verified bytes end the feed at once: its extraction need not wait for the fsync.
-            if (hashed === desc.digest) feed?.end();
+            if (hashed === desc.digest) {
+              feed?.end();
+              onVerified?.();
+            }
             else feed?.fail(invalidArgument(`digest mismatch: expected ${desc.digest}, got ${hashed}`));
           } catch (e) {
+            h.dispose();
             feed?.fail(e);
             throw e;
           }

@@ -118,14 +118,21 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
       if (!p) {
         const id = shortId(desc.digest);
         const tick = throttle(100);
-        p = limit(async () => {
-          const fetched = await downloadBlob(ctx, client, desc, signal, (n) => {
-            if (tick(n === desc.size)) q.push(progressMsg('Downloading', id, n, desc.size));
-          }, take(desc.digest));
+        p = (async () => {
+          // The download slot is held until the bytes are verified (as Docker's), not while
+          // the blob is stored.
+          let fetching: Promise<boolean> | undefined;
+          await limit(() => new Promise<void>((resolve) => {
+            fetching = downloadBlob(ctx, client, desc, signal, (n) => {
+              if (tick(n === desc.size)) q.push(progressMsg('Downloading', id, n, desc.size));
+            }, take(desc.digest), resolve);
+            fetching.then(() => resolve(), () => resolve());
+          }), () => q.push(statusMsg('Waiting', id)));
+          const fetched = await fetching!;
           if (fetched) q.push(statusMsg('Verifying Checksum', id));
           q.push(statusMsg('Download complete', id));
           await ctx.metadata.addLayerSource(diffIds[i]!, { digest: desc.digest, mediaType: desc.mediaType, size: desc.size }, name);
-        }, () => q.push(statusMsg('Waiting', id)));
+        })();
         downloads.set(desc.digest, p);
         p.then(() => settled.add(desc.digest), () => settled.add(desc.digest));
       }

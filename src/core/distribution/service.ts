@@ -2,6 +2,7 @@
  * The distribution service: wires the transport, the metadata store and the pull, push, login
  * and search operations behind the DistributionService contract.
  */
+import { HashWorker } from '../../lib/tar/index.js';
 import type { DistributionDeps, DistributionOptions, DistributionService } from './index.js';
 import { createTransport } from './transport.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
@@ -15,7 +16,7 @@ import { collectGarbage } from './gc.js';
 /** Creates the service. Pure wiring; nothing is contacted until an operation runs. */
 export function createDistributionService(deps: DistributionDeps, options: DistributionOptions): DistributionService {
   const transport = createTransport();
-  const ctx: DistContext = { deps, opts: options, transport, metadata: openMetadata(options.root), locks: new KeyedLock(), active: { count: 0 } };
+  const ctx: DistContext = { deps, opts: options, transport, metadata: openMetadata(options.root), locks: new KeyedLock(), active: { count: 0 }, hashes: new HashWorker() };
   return {
     pull: (ref, opts) => tracked(ctx, pull(ctx, ref, opts)),
     push: (name, opts) => tracked(ctx, push(ctx, name, opts)),

@@ -8,13 +8,14 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, symlink, unlink } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { canceled, errnoCode, invalidArgument, notFound } from '../../lib/errors.js';
 import { readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { isDigest, sha256Digest } from '../../lib/ids.js';
 import type { NativeFs } from '../../lib/tar/native.js';
+import { HashWorker } from '../../lib/tar/index.js';
 import { extractLayer, type WhiteoutMode } from './extract.js';
 import { assembleTar, TarSplitWriter } from './tar-split.js';
 import { unmount } from './mounts.js';
@@ -56,6 +57,8 @@ export class LayerStore {
   readonly home: string;
   private readonly native: NativeFs;
   private readonly opts: LayerStoreOptions;
+  /** diffIds of big layers are hashed off the event loop. */
+  private readonly hashes = new HashWorker();
 
   /** Creates the store (directories must exist: see `init`). */
   constructor(deps: LayerStoreDeps, opts: LayerStoreOptions) {
@@ -133,7 +136,7 @@ export class LayerStore {
     const tmp = path.join(this.home, 'tmp', randomBytes(8).toString('hex'));
     await mkdir(path.join(tmp, 'diff'), { recursive: true });
     const split = new TarSplitWriter(path.join(tmp, 'tar-split'));
-    const hash = createHash('sha256');
+    const hash = this.hashes.hash();
     const tap = new Transform({
       transform(c: Buffer, _e, cb) {
         hash.update(c);
@@ -149,7 +152,7 @@ export class LayerStore {
       if (o.signal?.aborted) throw canceled();
       const res = await extractLayer(tap, { root: path.join(tmp, 'diff'), whiteouts: this.opts.whiteouts, native: this.native, split, parkDir: path.join(tmp, 'parked'), signal: o.signal });
       await split.close();
-      const diffId = 'sha256:' + hash.digest('hex');
+      const diffId = await hash.digest();
       if (o.expectedDiffId !== undefined && o.expectedDiffId !== diffId) {
         throw invalidArgument(`layer diffID mismatch: expected ${o.expectedDiffId}, got ${diffId}`);
       }
@@ -183,6 +186,7 @@ export class LayerStore {
       }
       return toInfo(meta);
     } catch (e) {
+      hash.dispose();
       split.destroy();
       tar.unpipe(tap);
       tar.destroy();

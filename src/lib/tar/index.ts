@@ -44,4 +44,5 @@ export { TarWriter } from './writer.js';
 export { decompress } from './decompress.js';
 export { filterTar } from './filter.js';
 export { FileSink, writeToFile } from './file-sink.js';
+export { HashWorker, type StreamHash } from './hash-worker.js';
 export { major, minor, statType } from './stat.js';
