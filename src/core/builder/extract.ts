@@ -7,12 +7,13 @@
  */
 import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { errnoCode } from '../../lib/errors.js';
-import { decompress, readTar, type TarHeader } from '../../lib/tar/index.js';
+import type { TarHeader } from '../../lib/tar/index.js';
+import { readContextTar } from './context-tar.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import { dropDeferred, writeChunks, type DeferredBodies } from './deferred.js';
@@ -44,29 +45,18 @@ const SMALL = 1 << 20;
 const WRITERS = 32;
 const UMASKED = 0o022;
 
-/**
- * Completes a tar whose last entry lacks its padding and end-of-archive blocks — the docker
- * CLI sends such a tar for `build -f -`, and Go's reader (so dockerd) accepts it.
- */
-function padTar(src: Readable): Readable {
-  let total = 0;
-  const t = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      total += chunk.length;
-      cb(null, chunk);
-    },
-    flush(cb) {
-      cb(null, Buffer.alloc((512 - (total % 512)) % 512 + 1024));
-    },
-  });
-  src.on('error', (e) => t.destroy(e));
-  return src.pipe(t);
+async function readBody(body: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-async function readBody(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/** The body, each chunk also given to `hash`. */
+async function* tee(body: AsyncIterable<Buffer>, hash: Hash | undefined): AsyncGenerator<Buffer> {
+  for await (const c of body) {
+    hash?.update(c);
+    yield c;
+  }
 }
 
 /**
@@ -104,12 +94,11 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
   };
   const ownerOf = (h: TarHeader) => opts.owner ?? (opts.keepOwnership ? { uid: h.uid, gid: h.gid } : undefined);
 
-  for await (const e of readTar(padTar(await decompress(source)))) {
+  for await (const e of readContextTar(source)) {
     opts.signal?.throwIfAborted();
     const h = e.header;
     const name = cleanPath(h.name.replace(/^\/+/, ''));
     if (name === '.' || name === '..' || name.startsWith('../')) {
-      e.body.resume();
       if (name === '.' && h.type === 'directory') dirTimes.push([dir, h.mtime]);
       continue;
     }
@@ -121,7 +110,6 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     seen.add(name);
     if (replace) await drain();
     if (h.type === 'directory') {
-      e.body.resume();
       if (replace) {
         const st = await lstat(target).catch(() => undefined);
         if (st && !st.isDirectory()) await rm(target, { recursive: true, force: true });
@@ -142,8 +130,8 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       const hash = createHash('sha256');
       const chunks: Buffer[] = [];
       for await (const c of e.body) {
-        hash.update(c as Buffer);
-        chunks.push(c as Buffer);
+        hash.update(c);
+        chunks.push(c);
       }
       opts.hashes.set(target, hash.digest('hex'));
       opts.defer.budget -= h.size;
@@ -180,21 +168,18 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       );
     } else if (h.type === 'file') {
       const hash = opts.hashes ? createHash('sha256') : undefined;
-      if (hash) e.body.on('data', (c: Buffer) => hash.update(c));
-      await pipeline(e.body, createWriteStream(target, { mode }));
+      await pipeline(tee(e.body, hash), createWriteStream(target, { mode }));
       if (hash) opts.hashes!.set(target, hash.digest('hex'));
       await chmod(target, mode);
       if (owner) await lchown(target, owner.uid, owner.gid);
       await utimes(target, h.mtime, h.mtime);
     } else if (h.type === 'symlink') {
-      e.body.resume();
       await symlink(h.linkname ?? '', target);
       if (owner) await lchown(target, owner.uid, owner.gid);
       // A symlink may now stand where a cached directory path led.
       dirs.clear();
       dirs.set('.', dir);
     } else if (h.type === 'link') {
-      e.body.resume();
       await drain();
       const from = await resolveInRoot(dir, cleanPath(String(h.linkname).replace(/^\/+/, '')), false);
       const held = opts.defer?.bodies.get(from);
@@ -210,8 +195,6 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       } catch (err) {
         if (errnoCode(err) !== 'ENOENT') throw err;
       }
-    } else {
-      e.body.resume();
     }
   }
   await drain();
