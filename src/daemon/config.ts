@@ -3,6 +3,8 @@
  * keys where they apply). Throws InvalidArgument for an unreadable config file, unknown flag
  * or a key given both on the command line and in the file (as dockerd does).
  */
+import type { NetworkServiceOptions } from '../core/networks/index.js';
+
 export interface DaemonConfig {
   /** Listen addresses: unix:///path or tcp://host:port. */
   hosts: string[];
@@ -33,28 +35,13 @@ export interface DaemonConfig {
   network: NetworkConfig;
 }
 
-/** dockerd's networking settings. */
-export interface NetworkConfig {
-  /** `--bridge`/`-b` / `bridge`: default bridge device ("none" disables the default bridge). */
-  bridge?: string;
-  /** `--bip` / `bip`: the default bridge's address in CIDR form. */
-  bip?: string;
-  /** `--fixed-cidr` / `fixed-cidr`. */
-  fixedCidr?: string;
-  /** `--default-address-pool` (repeatable `base=…,size=…`) / `default-address-pools`. */
-  defaultAddressPools?: { base: string; size: number }[];
-  /** `--ip-forward` / `ip-forward` (default true). */
-  ipForward?: boolean;
-  /** `--iptables` / `iptables` (default true): pier programs nftables. */
-  iptables?: boolean;
-  /** `--ip-masq` / `ip-masq` (default true). */
-  ipMasq?: boolean;
-  /** `--icc` / `icc` (default true). */
-  icc?: boolean;
-  /** `--mtu` / `mtu`. */
-  mtu?: number;
-  /** `--ip` / `ip`: default host address of published ports. */
-  defaultBindIp?: string;
-  /** `--userland-proxy` / `userland-proxy`: accepted and ignored (pier always holds published ports with its own listener). */
-  userlandProxy?: boolean;
-}
+/**
+ * dockerd's networking settings (`--bridge`/`-b`, `--bip`, `--fixed-cidr`,
+ * `--default-address-pool`, `--ip-forward`, `--iptables`, `--ip-masq`, `--icc`, `--mtu`, `--ip`
+ * and their daemon.json keys): the network service's options, plus `--userland-proxy`, accepted
+ * and ignored (pier always holds published ports with its own listener).
+ */
+export type NetworkConfig = Pick<
+  NetworkServiceOptions,
+  'bridge' | 'bip' | 'fixedCidr' | 'defaultAddressPools' | 'ipForward' | 'iptables' | 'ipMasq' | 'icc' | 'mtu' | 'defaultBindIp'
+> & { userlandProxy?: boolean };
