@@ -3,7 +3,7 @@
  * stdin only when the container has OpenStdin, `logs` replays the log first. For a container
  * that is not running the request is parked until its next start (see attach-hub.ts).
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { conflict } from '../../lib/errors.js';
 import type { AttachSession } from '../runtime/index.js';
 import type { ContainerAttachment } from './index.js';
@@ -12,20 +12,7 @@ import { AsyncQueue } from './queue.js';
 import { readLogs } from './logs.js';
 import { followHooks } from './lifecycle-hooks.js';
 import { detachFilter } from './detach-keys.js';
-
-type Chunk = { stream: 1 | 2; data: Buffer };
-
-/** Output chunks buffered per client before conmon's socket is paused. */
-const HIGH_WATER = 256;
-
-function ended(s: Readable): Promise<void> {
-  return new Promise((r) => {
-    if (s.readableEnded || s.destroyed) return r();
-    s.once('end', r);
-    s.once('close', r);
-    s.once('error', () => r());
-  });
-}
+import { outputEnded, pumpOutput, type OutputChunk } from './session-output.js';
 
 /** Opens an attachment. Throws NotFound, Conflict (paused / restarting / being removed). */
 export async function attach(
@@ -49,7 +36,7 @@ export async function attach(
     session?.close();
     queue.end();
   };
-  const queue = new AsyncQueue<Chunk>(close);
+  const queue = new AsyncQueue<OutputChunk>(close);
 
   if (opts.logs) {
     const ac = new AbortController();
@@ -65,20 +52,7 @@ export async function attach(
   const connect = (s: AttachSession) => {
     session = s;
     if (closed) return s.close();
-    // Backpressure: stop reading conmon's socket while the client lags behind.
-    const pushFrom = (stream: 1 | 2, want: boolean) => (d: Buffer) => {
-      if (!want) return;
-      if (!queue.push({ stream, data: d }, HIGH_WATER)) {
-        s.stdout.pause();
-        s.stderr.pause();
-        queue.onDrain(() => {
-          s.stdout.resume();
-          s.stderr.resume();
-        });
-      }
-    };
-    s.stdout.on('data', pushFrom(1, opts.stdout));
-    s.stderr.on('data', pushFrom(2, opts.stderr));
+    pumpOutput(s, queue, opts);
     if (stdin && s.stdin) {
       const target = s.stdin;
       target.on('error', () => {});
@@ -91,7 +65,7 @@ export async function attach(
         stdin.pipe(detachFilter(opts.detachKeys, detach)).pipe(target);
       } else stdin.pipe(target);
     }
-    void Promise.all([ended(s.stdout), ended(s.stderr)]).then(close);
+    void outputEnded(s).then(close);
     void s.closed.then(() => setTimeout(close, 500).unref());
   };
 

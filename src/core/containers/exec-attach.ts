@@ -4,29 +4,16 @@
  * a TTY), and the end of the stream only once the exit code has been recorded — the docker
  * CLI inspects the exec right after the socket closes.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { ExecSession } from '../runtime/index.js';
 import type { ExecAttachment } from './exec-types.js';
 import { AsyncQueue } from './queue.js';
 import { detachFilter } from './detach-keys.js';
-
-type Chunk = { stream: 1 | 2; data: Buffer };
-
-/** Output chunks buffered for the client before conmon's socket is paused. */
-const HIGH_WATER = 256;
+import { outputEnded, pumpOutput, type OutputChunk } from './session-output.js';
 /** How long client input to a TTY exec waits for the process' first output (ms). */
 const TTY_STDIN_HOLD_MS = 250;
 /** How long output may still arrive after the exit was recorded (ms). */
 const DRAIN_AFTER_EXIT_MS = 500;
-
-function ended(s: Readable): Promise<void> {
-  return new Promise((r) => {
-    if (s.readableEnded || s.destroyed) return r();
-    s.once('end', r);
-    s.once('close', r);
-    s.once('error', () => r());
-  });
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
@@ -76,7 +63,7 @@ export function pendingExecStream(o: ExecStreamOptions, begin: () => void): Pend
     session?.attach.close();
     queue.end();
   };
-  const queue = new AsyncQueue<Chunk>(close);
+  const queue = new AsyncQueue<OutputChunk>(close);
   const stdin = o.stdin ? new PassThrough() : undefined;
   let begun = false;
   const attachment: ExecAttachment = {
@@ -98,24 +85,8 @@ export function pendingExecStream(o: ExecStreamOptions, begin: () => void): Pend
       s.close();
       return;
     }
-    let paused = false;
-    let lastData = Date.now();
-    const pushFrom = (stream: 1 | 2, want: boolean) => (d: Buffer) => {
-      lastData = Date.now();
-      if (!want || closed) return;
-      if (!queue.push({ stream, data: d }, HIGH_WATER) && !paused) {
-        paused = true;
-        s.stdout.pause();
-        s.stderr.pause();
-        queue.onDrain(() => {
-          paused = false;
-          s.stdout.resume();
-          s.stderr.resume();
-        });
-      }
-    };
-    s.stdout.on('data', pushFrom(1, o.stdout));
-    s.stderr.on('data', pushFrom(2, o.stderr));
+    // Once `closed` the queue has ended too, so later chunks are dropped.
+    const pump = pumpOutput(s, queue, o);
     if (stdin && s.stdin) {
       const target = s.stdin;
       target.on('error', () => {});
@@ -145,11 +116,11 @@ export function pendingExecStream(o: ExecStreamOptions, begin: () => void): Pend
     // After the exit: end once conmon's streams ended, or once they stayed idle for a moment
     // (a background child may keep them open).
     let streamsDone = false;
-    const streamsEnded = Promise.all([ended(s.stdout), ended(s.stderr)]).then(() => {
+    const streamsEnded = outputEnded(s).then(() => {
       streamsDone = true;
     });
     void exitRecorded.then(async () => {
-      while (!closed && !streamsDone && (paused || Date.now() - lastData < DRAIN_AFTER_EXIT_MS)) {
+      while (!closed && !streamsDone && (pump.paused || Date.now() - pump.lastData < DRAIN_AFTER_EXIT_MS)) {
         await Promise.race([streamsEnded, delay(25)]);
       }
       if (closed) return;
@@ -178,7 +149,7 @@ export function pendingExecStream(o: ExecStreamOptions, begin: () => void): Pend
  * once the connection is hijacked, on stdout). Never throws.
  */
 export function errorAttachment(rawStream: boolean, message: string): ExecAttachment {
-  const queue = new AsyncQueue<Chunk>();
+  const queue = new AsyncQueue<OutputChunk>();
   queue.push({ stream: 1, data: Buffer.from(message) });
   queue.end();
   return { tty: rawStream, output: queue, close: () => queue.end(), begin: () => {} };
