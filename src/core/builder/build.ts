@@ -16,6 +16,8 @@ import { toInstruction, type Instruction } from './instructions.js';
 import { compilePatterns, isExcluded, readIgnoreFile } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import { extractTarInto } from './extract.js';
+import { parseBuildPlatform } from './platform.js';
+import { loadCacheSources } from './cache-from.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
 import { processWord } from './shell-lex.js';
 import { argValue, say, type BuildState } from './stage.js';
@@ -55,6 +57,7 @@ function plan(instrs: Instruction[]): { metaArgs: Extract<Instruction, { kind: '
 export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit): Promise<string> {
   const tmpRoot = path.join(builderDir, 'tmp');
   const tags = parseTags(req.tags);
+  if (req.platform) parseBuildPlatform(req.platform);
   const work = path.join(tmpRoot, newId().slice(0, 24));
   const ctxDir = path.join(work, 'context');
   await mkdir(ctxDir, { recursive: true });
@@ -109,6 +112,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     };
     const st: BuildState = {
       deps, req, cache, escape: parsed.escape, metaArgs: new Map(), stages: [], stageNames: new Map(), write, usedArgs: new Set(), builderDir, background: new Set(),
+      cacheFrom: req.cacheFrom?.length ? loadCacheSources(deps, req.cacheFrom) : undefined,
       context: { root: ctxDir, excluded: patterns.length ? (rel) => isExcluded(rel, patterns) : undefined, hasExceptions: patterns.some((p) => p.exclusion), hashes, mtimes, deferred, materialize },
     };
     const total = metaArgs.length + [...need].reduce((n, i) => n + 1 + stages[i]!.body.length, 0);

@@ -63,7 +63,7 @@ function absDest(stage: Stage, dest: string): string {
 export async function dirStep(st: BuildState, stage: Stage, cmd: string[], dirs: string[], apply: () => void): Promise<void> {
   const key = st.cache.key(stage.imageId, cmd, argEnv(stage));
   const prev = structuredClone(stage.config);
-  if (await tryCache(st, stage, key)) return;
+  if (await tryCache(st, stage, key, cmd)) return;
   apply();
   const fake = newId();
   await say(st, ` ---> Running in ${shortId(fake)}\n`);
@@ -192,7 +192,7 @@ export async function dispatchCopy(st: BuildState, stage: Stage, ins: Extract<In
     const flags = (ins.chown ? `--chown=${ins.chown}` : '') + (ins.chmod ? `--chmod=${ins.chmod}` : '');
     const cmd = nopCmd(stage, `${kw} ${flags}${what}:${content} in ${dest} `, true);
     const key = st.cache.key(stage.imageId, cmd, argEnv(stage), srcImage);
-    if (await tryCache(st, stage, key)) return;
+    if (await tryCache(st, stage, key, cmd)) return;
     const mode = ins.chmod ? parseChmod(x(ins.chmod)) : undefined;
     // ADD reads sources itself (archive check, extraction): held context bodies go to disk first.
     if (ins.kind === 'add') await src.materialize?.();

@@ -59,7 +59,7 @@ export async function dispatchRun(st: BuildState, stage: Stage, ins: Extract<Ins
   const args = argEnv(stage);
   const recorded = args.length > 0 ? [`|${args.length}`, ...args, ...cmd] : cmd;
   const key = st.cache.key(stage.imageId, recorded, args, ins.mounts.length ? JSON.stringify(ins.mounts) : undefined);
-  if (await tryCache(st, stage, key)) return;
+  if (await tryCache(st, stage, key, recorded)) return;
   if (!stage.imageId) throw new BuildFailure('no image to run the command in (FROM scratch has no shell)');
   const network = ins.network ? expand(st, stage, ins.network) : undefined;
   const mounts = ins.mounts.length ? await prepareRunMounts(st, stage, ins.mounts, path.join(st.builderDir, 'cache-mounts')) : undefined;

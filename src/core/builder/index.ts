@@ -48,8 +48,17 @@ export interface BuildRequest {
   /** NetworkMode for RUN containers ("default", "host", "none", …). */
   networkMode?: string;
   extraHosts: string[];
+  /** `--platform`: only images of this platform are used (Pier builds for the host's platform). */
   platform?: string;
+  /** `--pull`: always pull FROM images first; a failed pull fails the build. */
   pull: boolean;
+  /** X-Registry-Config, decoded: registry → auth config, for FROM pulls. */
+  registryConfig?: Record<string, unknown>;
+  /**
+   * `--cache-from`: images whose history may satisfy cache lookups. When given, a local cache
+   * hit counts only if it is one of these images or an ancestor of one (Docker's legacy builder).
+   */
+  cacheFrom?: string[];
   /**
    * Build secrets by id (`pier build --secret id=x,src=file`, sent in the `X-Pier-Build-Secrets`
    * header — a Pier extension; docker's legacy client has no way to send them). Mounted by
@@ -81,6 +90,11 @@ export interface BuilderDeps {
   images: ImageService;
   snapshots: Snapshotter;
   log: Logger;
+  /**
+   * Pulls an image (the distribution service's pull). Without it, FROM uses local images only
+   * and `--pull` is ignored.
+   */
+  pull?: (ref: string, opts: { platform?: string; auth?: string; signal: AbortSignal }) => AsyncIterable<ProgressMessage>;
 }
 
 /** Options of createBuilder. */

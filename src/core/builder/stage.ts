@@ -10,6 +10,7 @@ import type { BuildRequest, BuilderDeps } from './index.js';
 import type { BuildCache } from './cache.js';
 import type { SourceRoot } from './copy-files.js';
 import { processWord } from './shell-lex.js';
+import { cacheFromHit, type CacheSource } from './cache-from.js';
 
 /** One stage being built. */
 export interface Stage {
@@ -42,6 +43,8 @@ export interface BuildState {
   usedArgs: Set<string>;
   /** `<data-root>/builder` (cache mounts live below it). */
   builderDir: string;
+  /** `--cache-from` images (see cache-from.ts); when set, only they satisfy cache lookups. */
+  cacheFrom?: Promise<CacheSource[]>;
   /** Work left running while later steps go on (intermediate container removals); awaited at the end. */
   background?: Set<Promise<void>>;
 }
@@ -126,9 +129,13 @@ export function nopCmd(stage: Stage, text: string, joined = false): string[] {
  * Looks the step up in the cache; on a hit, moves the stage to the cached image and writes
  * ` ---> Using cache` / ` ---> <id>`. Returns true on a hit. Never throws for a missing image.
  */
-export async function tryCache(st: BuildState, stage: Stage, key: string): Promise<boolean> {
+export async function tryCache(st: BuildState, stage: Stage, key: string, cmd?: string[]): Promise<boolean> {
   if (st.req.noCache) return false;
-  const id = await st.cache.get(key);
+  let id = await st.cache.get(key);
+  if (st.cacheFrom && cmd) {
+    const parent = stage.imageId ? await st.deps.images.resolve(stage.imageId).catch(() => undefined) : undefined;
+    id = cacheFromHit(await st.cacheFrom, id, parent?.config, cmd.join(' '));
+  }
   if (!id) return false;
   try {
     const img = await st.deps.images.resolve(id);
@@ -150,7 +157,7 @@ export async function metaStep(st: BuildState, stage: Stage, text: string, apply
   const key = st.cache.key(stage.imageId, cmd, argEnv(stage));
   const after = stage.config;
   stage.config = before;
-  if (await tryCache(st, stage, key)) return;
+  if (await tryCache(st, stage, key, cmd)) return;
   stage.config = after;
   const fake = newId();
   await say(st, ` ---> Running in ${shortId(fake)}\n`);

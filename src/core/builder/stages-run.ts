@@ -14,6 +14,7 @@ import { dispatchMeta } from './dispatch-meta.js';
 import { dispatchRun } from './dispatch-run.js';
 import { dispatchCopy, dispatchWorkdir } from './dispatch-copy.js';
 import { say, type BuildState, type Stage } from './stage.js';
+import { baseImage } from './base-image.js';
 
 /** One stage as written: its FROM and the instructions after it. */
 export interface StagePlan {
@@ -77,7 +78,8 @@ async function runFrom(st: BuildState, stage: Stage, p: StagePlan): Promise<void
     stage.config = structuredClone(st.stages[prev]!.config);
   } else {
     if (ref === '') throw invalidArgument('base name (' + p.from.image + ') should not be blank');
-    const img = await st.deps.images.resolve(ref);
+    const plat = p.from.platform !== undefined ? processWord(p.from.platform, (n) => st.metaArgs.get(n), st.escape).value : st.req.platform;
+    const img = await baseImage(st, ref, plat || undefined);
     stage.imageId = img.id;
     stage.config = structuredClone(img.config.config ?? {});
   }

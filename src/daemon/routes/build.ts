@@ -1,7 +1,8 @@
 /**
  * `POST /build` (legacy builder wire format) and `POST /build/prune`. The body is the tar
  * context; query: t (repeated), dockerfile, buildargs, labels, target, nocache, q, rm, forcerm,
- * networkmode, extrahosts, platform, pull (X-Registry-Config is ignored: no pulls). Pier's own
+ * networkmode, extrahosts, platform, pull, cachefrom; X-Registry-Config carries credentials for
+ * FROM pulls. Pier's own
  * `X-Pier-Build-Secrets` header carries `--secret` values for `RUN --mount=type=secret`. Errors
  * before the first message get a status (as moby: a Dockerfile parse error is a 400); once
  * the stream began they go in-band, with `errorDetail.code` for a failing RUN.
@@ -44,6 +45,30 @@ function builderOf(ctx: RequestContext): Builder {
   return b;
 }
 
+/** `cachefrom`: a JSON array of image references. Throws InvalidArgument when malformed. */
+function jsonList(q: URLSearchParams, key: string): string[] {
+  const v = strParam(q, key);
+  if (v === undefined || v === '') return [];
+  try {
+    const o: unknown = JSON.parse(v);
+    if (Array.isArray(o) && o.every((x) => typeof x === 'string')) return o as string[];
+  } catch {
+    /* fall through */
+  }
+  throw invalidArgument(`invalid ${key} parameter: ${v}`);
+}
+
+/** X-Registry-Config: base64 (URL-safe or not) JSON map registry → auth config; undefined when absent or unreadable. */
+function decodeRegistryConfig(h: string | string[] | undefined): Record<string, unknown> | undefined {
+  if (typeof h !== 'string' || h.trim() === '') return undefined;
+  try {
+    const o: unknown = JSON.parse(Buffer.from(h.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The decoded request (without the context stream). Throws InvalidArgument. */
 export function buildRequestFromQuery(q: URLSearchParams): Omit<BuildRequest, 'context' | 'signal'> {
   const extraHosts = q.getAll('extrahosts').flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -61,6 +86,7 @@ export function buildRequestFromQuery(q: URLSearchParams): Omit<BuildRequest, 'c
     extraHosts,
     platform: strParam(q, 'platform'),
     pull: boolParam(q, 'pull'),
+    cacheFrom: jsonList(q, 'cachefrom'),
   };
 }
 
@@ -72,6 +98,7 @@ const build: Handler = async (ctx) => {
   }
   const opts = buildRequestFromQuery(ctx.query);
   const secrets = decodeSecrets(ctx.req.headers['x-pier-build-secrets']);
+  const registryConfig = decodeRegistryConfig(ctx.req.headers['x-registry-config']);
   let started = false;
   const emit = async (m: ProgressMessage) => {
     if (!started) {
@@ -81,7 +108,7 @@ const build: Handler = async (ctx) => {
     await writeChunk(ctx, progressLine(m));
   };
   try {
-    await builder.build({ ...opts, secrets, context: ctx.req, signal: ctx.signal }, emit);
+    await builder.build({ ...opts, secrets, registryConfig, context: ctx.req, signal: ctx.signal }, emit);
   } catch (e) {
     ctx.req.resume();
     if (!started) throw e;
