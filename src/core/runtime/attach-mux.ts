@@ -7,10 +7,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { AttachSession } from './index.js';
 import type { NativeCalls, PacketSocket } from './native.js';
-import { CONMON_STDERR } from './attach.js';
-
-/** conmon reads at most this many bytes per stdin packet (CONN_SOCK_BUF_SIZE). */
-const MAX_STDIN_PACKET = 32768;
+import { CONMON_STDERR, MAX_STDIN_PACKET, sessionOutputs } from './attach.js';
 
 interface Client {
   stdout: PassThrough;
@@ -114,19 +111,8 @@ export function createAttachMux(native: () => NativeCalls): AttachMux {
         conns.set(id, conn);
       }
       const c = conn;
-      const stdout = new PassThrough({ highWaterMark: 1024 * 1024 });
-      const stderr = new PassThrough({ highWaterMark: 1024 * 1024 });
-      let resolveClosed!: () => void;
-      const closed = new Promise<void>((r) => (resolveClosed = r));
-      const client: Client = {
-        stdout,
-        stderr,
-        end() {
-          if (!stdout.writableEnded) stdout.end();
-          if (!stderr.writableEnded) stderr.end();
-          resolveClosed();
-        },
-      };
+      const { stdout, stderr, closed, end } = sessionOutputs();
+      const client: Client = { stdout, stderr, end };
       c.clients.add(client);
       let stdin: Writable | undefined;
       if (opts.stdin) {

@@ -15,7 +15,34 @@ export const CONMON_STDOUT = 2;
 /** conmon's stream id of stderr in attach packets. */
 export const CONMON_STDERR = 3;
 /** conmon reads at most this many bytes per stdin packet (CONN_SOCK_BUF_SIZE). */
-const MAX_STDIN_PACKET = 32768;
+export const MAX_STDIN_PACKET = 32768;
+
+/** The output side of one attach session: its two streams and when they are over. */
+export interface SessionOutputs {
+  stdout: PassThrough;
+  stderr: PassThrough;
+  /** Resolves once `end` ran. */
+  closed: Promise<void>;
+  /** Ends both streams (those not ended yet) and resolves `closed`; idempotent. */
+  end(): void;
+}
+
+/**
+ * New output streams for a session, with large buffers: the socket is paused only when a
+ * consumer really falls behind. Never throws.
+ */
+export function sessionOutputs(): SessionOutputs {
+  const stdout = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const stderr = new PassThrough({ highWaterMark: 1024 * 1024 });
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const end = () => {
+    if (!stdout.writableEnded) stdout.end();
+    if (!stderr.writableEnded) stderr.end();
+    resolveClosed();
+  };
+  return { stdout, stderr, closed, end };
+}
 
 /**
  * Connects to the attach socket at `socketPath` and returns the session. Throws what
@@ -31,9 +58,7 @@ export function openAttach(native: NativeCalls, socketPath: string, opts: { stdi
  */
 export function sessionFromSocket(packets: PacketSocket | net.Socket, opts: { stdin: boolean }): AttachSession {
   const { socket: sock, drain } = 'drain' in packets ? packets : { socket: packets, drain: (): Buffer[] => [] };
-  // Large buffers: the session pauses the socket only when a consumer really falls behind.
-  const stdout = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const stderr = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const { stdout, stderr, closed, end: endAll } = sessionOutputs();
   // Backpressure: when a consumer's buffer is full the socket stops being read (conmon then
   // blocks on this client) until every full stream drained.
   const full = new Set<PassThrough>();
@@ -42,13 +67,6 @@ export function sessionFromSocket(packets: PacketSocket | net.Socket, opts: { st
   };
   stdout.on('drain', drained(stdout));
   stderr.on('drain', drained(stderr));
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => (resolveClosed = r));
-  const endAll = () => {
-    if (!stdout.writableEnded) stdout.end();
-    if (!stderr.writableEnded) stderr.end();
-    resolveClosed();
-  };
   const onPacket = (pkt: Buffer) => {
     if (pkt.length < 1) return;
     const data = pkt.subarray(1);
