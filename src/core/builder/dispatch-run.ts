@@ -5,29 +5,15 @@
  * the next image. A non-zero exit fails the build with Docker's message and code; a cancelled
  * build kills and removes the container.
  */
-import type { Readable } from 'node:stream';
 import path from 'node:path';
 import type { MountSpec } from '../../api/types.js';
 import { prepareRunMounts } from './run-mounts.js';
-import { filterTar } from '../../lib/tar/index.js';
-import { isEtcMountpoint } from '../containers/index.js';
+import { withoutMountLeftovers } from './mount-leftovers.js';
 import { shortId } from '../../lib/ids.js';
 import { canceled } from '../../lib/errors.js';
 import type { Instruction } from './instructions.js';
 import { BuildFailure } from './failure.js';
 import { argEnv, commitStep, expand, say, shellOf, tryCache, type BuildState, type Stage } from './stage.js';
-
-/**
- * The rw diff without the empty mount points the runtime created: /etc/hosts etc. and the
- * targets of RUN --mount (`extra`, relative paths).
- */
-function withoutMountpoints(diff: Readable, extra: ReadonlySet<string>): Readable {
-  return filterTar(diff, (h) => {
-    const bare = h.name.replace(/^\.?\//, '').replace(/\/$/, '');
-    const emptyTarget = (h.type === 'directory' || (h.type === 'file' && h.size === 0)) && extra.has(bare);
-    return !(isEtcMountpoint(h) || emptyTarget);
-  });
-}
 
 const PROXY_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
 
@@ -113,7 +99,7 @@ async function runContainer(st: BuildState, stage: Stage, cmd: string[], args: s
       st.req.signal.removeEventListener('abort', onAbort);
       att.close();
     }
-    await commitStep(st, stage, recorded, key, withoutMountpoints(snapshots.rwDiff(Id), new Set((mounts ?? []).map((m) => m.Target.replace(/^\/+/, '').replace(/\/+$/, '')))), Id);
+    await commitStep(st, stage, recorded, key, withoutMountLeftovers(snapshots.rwDiff(Id), new Set((mounts ?? []).map((m) => m.Target.replace(/^\/+/, '').replace(/\/+$/, '')))), Id);
     ok = true;
   } finally {
     const rm = ok ? st.req.rm || st.req.forceRm : st.req.forceRm || st.req.signal.aborted;

@@ -227,6 +227,10 @@ describe('builder (pierd)', { concurrency: false }, () => {
     assert.equal(r.stdout.match(/\npssst\n/g)?.length, 2);
     const ls = await docker(['run', '--rm', 'sec', 'sh', '-c', 'cat /t.txt /run/secrets/tok 2>&1']);
     assert.doesNotMatch(ls.stdout, /pssst/);
+    // No leftover mount points either (Docker leaves neither /run/secrets nor /t.txt).
+    const left = await docker(['run', '--rm', 'sec', 'sh', '-c', 'ls -d /run/secrets /t.txt 2>&1; true']);
+    assert.doesNotMatch(left.stdout, /^\/run\/secrets$|^\/t\.txt$/m);
+    assert.match(left.stdout, /\/run\/secrets.*No such file/);
     const env = await runPier(d, ['build', '--no-cache', '--progress', 'plain', '--secret', 'id=tok', dir], { env: { tok: 'from-env' } });
     assert.match(env.stdout, /\nfrom-envRemoving/);
     const missing = await runPier(d, ['build', '--no-cache', dir]);
