@@ -353,3 +353,17 @@ export interface ProgressMessage {
 
 /** Filters as parsed from the `filters` query parameter: key → set of values. */
 export type Filters = Map<string, string[]>;
+
+/**
+ * Docker's `X-Docker-Container-Path-Stat` header of the container archive endpoints (sent as
+ * base64 JSON, lowercase keys).
+ */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  /** Go os.FileMode bits (permission bits plus type bits such as 1<<31 for directories). */
+  mode: number;
+  /** RFC 3339. */
+  mtime: string;
+  linkTarget: string;
+}

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Hijacked, Transport } from './transport.js';
 import { ApiError } from './errors.js';
+import type { ContainerPathStat } from '../api/types.js';
 
 const enc = encodeURIComponent;
 
@@ -42,13 +43,7 @@ export interface ChangeItem {
 }
 
 /** The decoded X-Docker-Container-Path-Stat header. */
-export interface PathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
+export type PathStat = ContainerPathStat;
 
 /** Typed exec and archive calls bound to one transport. */
 export class ExecApi {

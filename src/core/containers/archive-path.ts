@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, invalidArgument } from '../../lib/errors.js';
+import type { ContainerPathStat } from '../../api/types.js';
 
 const MAX_LINKS = 255;
 
@@ -98,14 +99,7 @@ export function resolveInRoot(root: Root, p: string, followLast = true): Resolve
 }
 
 /** Docker's `X-Docker-Container-Path-Stat` body. */
-export interface PathStat {
-  name: string;
-  size: number;
-  /** Go os.FileMode bits (permission bits plus type bits such as 1<<31 for directories). */
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
+export type PathStat = ContainerPathStat;
 
 const MODE_DIR = 2 ** 31;
 const MODE_SYMLINK = 2 ** 27;

@@ -15,6 +15,7 @@ import type {
   ContainerCreateRequest,
   ContainerCreateResponse,
   ContainerInspect,
+  ContainerPathStat,
   ContainerSummary,
   EndpointSettings,
   Filters,
@@ -41,6 +42,7 @@ export interface ContainerAttachment {
   close(): void;
 }
 
+/** Options of a log read (`GET /containers/{id}/logs`, also what `readLogs` takes). */
 export interface LogsOptions {
   stdout: boolean;
   stderr: boolean;
@@ -51,18 +53,12 @@ export interface LogsOptions {
   timestamps: boolean;
   /** Number of last lines, or undefined for all. */
   tail?: number;
+  /** `--details`: the log-opt attributes (labels/env) of the container. */
   details?: boolean;
   signal: AbortSignal;
 }
 
-/** Docker's `X-Docker-Container-Path-Stat` (mode in Go os.FileMode bits, mtime RFC3339). */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
+export type { ContainerPathStat } from '../../api/types.js';
 
 export interface ContainerService {
   create(name: string | undefined, req: ContainerCreateRequest, opts?: { platform?: string }): Promise<ContainerCreateResponse>;

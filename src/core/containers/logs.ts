@@ -16,20 +16,7 @@ import { isCountedLine, LogScanner, type LogChunk } from './logs-scan.js';
 import { logFiles } from './logs-rotate.js';
 import type { LogChain } from './logs-chain.js';
 import type { ContainerRecord } from './types.js';
-
-/** Options of a log read (the service's LogsOptions minus what the caller resolved). */
-export interface LogReadOptions {
-  stdout: boolean;
-  stderr: boolean;
-  follow: boolean;
-  since?: number;
-  until?: number;
-  timestamps: boolean;
-  tail?: number;
-  /** `--details`: the log-opt attributes (labels/env) of the container. */
-  details?: boolean;
-  signal: AbortSignal;
-}
+import type { LogsOptions } from './index.js';
 
 /** How a follower learns that the container stopped. */
 export interface FollowHooks {
@@ -162,7 +149,7 @@ async function tailStart(s: Source, end: number, n: number, o: { stdout: boolean
  * Yields the log of `rec` as `{stream, data}` frames. With `follow`, keeps yielding until the
  * container stops, `until` passes or the signal aborts. Never throws for a missing log file.
  */
-export async function* readLogs(rec: ContainerRecord, o: LogReadOptions, hooks: FollowHooks): AsyncGenerator<LogChunk> {
+export async function* readLogs(rec: ContainerRecord, o: LogsOptions, hooks: FollowHooks): AsyncGenerator<LogChunk> {
   const scanner = new LogScanner({
     stdout: o.stdout,
     stderr: o.stderr,
@@ -256,7 +243,7 @@ async function successor(log: string, done: { ino: number; dev: number }): Promi
 
 async function* follow(
   rec: ContainerRecord,
-  o: LogReadOptions,
+  o: LogsOptions,
   hooks: FollowHooks,
   scanner: LogScanner,
   initial: FileHandle | undefined,
