@@ -2,8 +2,10 @@
  * Pulling an image: resolve the manifest (index → platform), fetch and verify the config,
  * report present layers ("Already exists"), download the others in parallel (Docker's limit of
  * 3; "Waiting" beyond it) into the content store — every blob verified against its digest,
- * blobs already stored reused — and hand them, decompressed, to the image service which applies
- * them bottom to top as they arrive. Messages follow Docker's pull stream exactly.
+ * blobs already stored reused — and hand them, decompressed, to the image service, which
+ * extracts them as their bytes arrive (each download feeds its layer's extraction directly;
+ * nothing is published before the blob's digest was verified) and publishes them bottom to top.
+ * Messages follow Docker's pull stream exactly.
  */
 import { Transform, type Readable } from 'node:stream';
 import { decompress } from '../../lib/tar/index.js';

@@ -1,6 +1,7 @@
 /**
  * The image side of registry transfers: registering an image whose config and layers were
- * pulled (layers applied bottom to top once downloaded, then the record, tag and RepoDigest),
+ * pulled (layers extracted in parallel as their bytes arrive and published bottom to top, then
+ * the record, tag and RepoDigest),
  * and giving push what it needs (config bytes, layers with their uncompressed tars).
  */
 import { Transform, type Readable } from 'node:stream';
