@@ -156,6 +156,8 @@ export function toInstruction(n: Node, escape: string): Instruction {
     }
     case 'run':
       if (n.rest.trim() === '') throw parseError(n.startLine, 'RUN requires at least one argument');
+      // BuildKit's RUN --network: default (the build's network), none or host; checked unexpanded, as BuildKit.
+      if (flags.has('network') && !['default', 'none', 'host'].includes(flags.get('network')!.at(-1)!)) throw parseError(n.startLine, `invalid network mode "${flags.get('network')!.at(-1)}"`);
       return { node: n, kind: 'run', cmd: commandForm(n.rest), network: flags.get('network')?.at(-1), mounts: flags.get('mount') ?? [], heredocs: n.heredocs };
     case 'cmd':
     case 'entrypoint':

@@ -143,6 +143,8 @@ test('instruction keywords are case-insensitive; flags parsed; -- values kept', 
   assert.deepEqual([r.network, r.mounts], ['none', ['type=cache,target=/c']]);
   assert.throws(() => instrs('FROM a\nADD --from=x a b'), /Unknown flag: from/);
   assert.throws(() => instrs('FROM a AS 1bad'), /invalid name for build stage/);
+  assert.throws(() => instrs('FROM a\nRUN --network=bridge true'), /invalid network mode "bridge"/);
+  assert.equal((instrs('FROM a\nRUN --network=default true')[1] as { network?: string }).network, 'default');
 });
 
 test('HEALTHCHECK variants and errors', () => {
