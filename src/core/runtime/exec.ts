@@ -15,7 +15,7 @@ import { openAttach } from './attach.js';
 import { parseSyncMessage } from './conmon.js';
 import type { AttachSession, ExecSession, RuntimeExecOptions } from './index.js';
 import type { NativeCalls } from './native.js';
-import { writeResize } from './resize.js';
+import { writeResize } from './ctl.js';
 import { runtimeMessage } from './runtime-errors.js';
 
 /** What an exec needs from the runtime wrapper. */
