@@ -3,7 +3,7 @@
  * `<RFC3339Nano time> <stdout|stderr> <F|P> <text>`; `P` marks a partial line to be joined
  * with the following records of the same stream up to the next `F`.
  */
-import { parseNano } from './time.js';
+import { NanoTimeCache } from './time.js';
 
 /** One complete log message (a full line including its trailing "\n", or a final partial). */
 export interface LogEntry {
@@ -24,9 +24,7 @@ const NEWLINE = Buffer.from('\n');
 export class K8sLogParser {
   private rest: Buffer = Buffer.alloc(0);
   private readonly partial = new Map<1 | 2, { time: bigint; parts: Buffer[] }>();
-  /** Cache of the last timestamp's "seconds and offset" part → nanoseconds of that second. */
-  private lastPrefix = '';
-  private lastBase = 0n;
+  private readonly times = new NanoTimeCache();
 
   /** Parses as many complete lines as `chunk` (plus earlier leftovers) holds. Never throws. */
   feed(chunk: Buffer): LogEntry[] {
@@ -51,31 +49,13 @@ export class K8sLogParser {
     return out;
   }
 
-  private time(s: string): bigint | undefined {
-    // "2026-11-22T12:00:00" + ".123" + "Z|+00:00": cache the whole-second part with the offset.
-    const dot = s.indexOf('.', 19);
-    let fracEnd = dot < 0 ? 19 : dot + 1;
-    if (dot >= 0) while (fracEnd < s.length && s.charCodeAt(fracEnd) >= 48 && s.charCodeAt(fracEnd) <= 57) fracEnd++;
-    const key = s.slice(0, 19) + s.slice(fracEnd);
-    if (key !== this.lastPrefix) {
-      const base = parseNano(key);
-      if (base === undefined) return undefined;
-      this.lastPrefix = key;
-      this.lastBase = base;
-    }
-    if (dot < 0) return this.lastBase;
-    const frac = s.slice(dot + 1, fracEnd);
-    if (frac.length === 0 || frac.length > 9) return parseNano(s);
-    return this.lastBase + BigInt(frac.padEnd(9, '0'));
-  }
-
   /** Parses buf[start, nl) where buf[nl] is the newline. */
   private line(buf: Buffer, start: number, nl: number, out: LogEntry[]): void {
     const s1 = buf.indexOf(SP, start);
     if (s1 < 0 || s1 >= nl) return;
     const s2 = buf.indexOf(SP, s1 + 1);
     if (s2 < 0 || s2 >= nl) return;
-    const time = this.time(buf.toString('latin1', start, s1));
+    const time = this.times.parse(buf.toString('latin1', start, s1));
     if (time === undefined) return;
     const stream: 1 | 2 = s2 - s1 - 1 === 6 && buf[s1 + 4] === 0x65 /* "stderr"[3] */ ? 2 : 1;
     let s3 = buf.indexOf(SP, s2 + 1);

@@ -6,7 +6,7 @@
  * line — so the output is byte-exact; a line's timestamp (for `-t`, since and until) is the
  * one of its first record. Timestamps are parsed only when an option needs them.
  */
-import { parseNano } from './time.js';
+import { NanoTimeCache } from './time.js';
 import { formatNano } from './time.js';
 
 /** Which lines to produce and how. */
@@ -46,8 +46,7 @@ export class LogScanner {
   private readonly prefix: Buffer | undefined;
   private readonly sinceNs: bigint | undefined;
   private readonly untilNs: bigint | undefined;
-  private lastKey = '';
-  private lastBase = 0n;
+  private readonly times = new NanoTimeCache();
   /** Complete lines produced so far (for tail bookkeeping). */
   lines = 0;
 
@@ -121,24 +120,6 @@ export class LogScanner {
     this.pos += this.buf.write(s, this.pos, 'latin1');
   }
 
-  private time(buf: Buffer, a: number, b: number): bigint | undefined {
-    const s = buf.toString('latin1', a, b);
-    const dot = s.indexOf('.', 19);
-    let fracEnd = dot < 0 ? 19 : dot + 1;
-    if (dot >= 0) while (fracEnd < s.length && s.charCodeAt(fracEnd) >= 48 && s.charCodeAt(fracEnd) <= 57) fracEnd++;
-    const key = s.slice(0, 19) + s.slice(fracEnd);
-    if (key !== this.lastKey) {
-      const base = parseNano(key);
-      if (base === undefined) return undefined;
-      this.lastKey = key;
-      this.lastBase = base;
-    }
-    if (dot < 0) return this.lastBase;
-    const frac = s.slice(dot + 1, fracEnd);
-    if (frac.length === 0 || frac.length > 9) return parseNano(s);
-    return this.lastBase + BigInt(frac.padEnd(9, '0'));
-  }
-
   /** Handles buf[a, nl) where buf[nl] is the newline. */
   private line(buf: Buffer, a: number, nl: number): void {
     const s1 = buf.indexOf(SP, a);
@@ -157,7 +138,7 @@ export class LogScanner {
       let keep = stream === 1 ? this.o.stdout : this.o.stderr;
       let ts: bigint | undefined;
       if (keep && this.needTime) {
-        ts = this.time(buf, a, s1);
+        ts = this.times.parse(buf.toString('latin1', a, s1));
         if (ts === undefined) keep = false;
         else if (this.sinceNs !== undefined && ts < this.sinceNs) keep = false;
         else if (this.untilNs !== undefined && ts > this.untilNs) keep = false;

@@ -29,6 +29,34 @@ export function parseNano(s: string): bigint | undefined {
   return BigInt(ms) * 1_000_000n + frac;
 }
 
+/**
+ * `parseNano` for a run of log timestamps that mostly share their second: the whole-second
+ * part with the offset ("2026-11-22T12:00:00" + "Z|+00:00") is parsed once and cached, only
+ * the fraction is added per call.
+ */
+export class NanoTimeCache {
+  private lastKey = '';
+  private lastBase = 0n;
+
+  /** Nanoseconds since the epoch of `s`, or undefined when malformed. Never throws. */
+  parse(s: string): bigint | undefined {
+    const dot = s.indexOf('.', 19);
+    let fracEnd = dot < 0 ? 19 : dot + 1;
+    if (dot >= 0) while (fracEnd < s.length && s.charCodeAt(fracEnd) >= 48 && s.charCodeAt(fracEnd) <= 57) fracEnd++;
+    const key = s.slice(0, 19) + s.slice(fracEnd);
+    if (key !== this.lastKey) {
+      const base = parseNano(key);
+      if (base === undefined) return undefined;
+      this.lastKey = key;
+      this.lastBase = base;
+    }
+    if (dot < 0) return this.lastBase;
+    const frac = s.slice(dot + 1, fracEnd);
+    if (frac.length === 0 || frac.length > 9) return parseNano(s);
+    return this.lastBase + BigInt(frac.padEnd(9, '0'));
+  }
+}
+
 /** Seconds (fractional) since the epoch of an RFC3339 string; 0 for the zero time or garbage. */
 export function toSeconds(s: string): number {
   const ns = parseNano(s);
