@@ -1,23 +1,11 @@
 /** Human-readable strings of `docker ps`: durations ("About a minute") and Status. */
 import type { ContainerRecord } from './types.js';
 import { toSeconds } from './time.js';
+import { humanDuration as humanDurationMs } from '../../lib/units.js';
 
-/** Docker's human duration for `seconds` (go-units HumanDuration rules). Never throws. */
+/** Docker's human duration for `seconds` (go-units HumanDuration, lib/units.ts). Never throws. */
 export function humanDuration(seconds: number): string {
-  const s = Math.floor(seconds);
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes === 1) return 'About a minute';
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.floor(seconds / 3600 + 0.5);
-  if (hours === 1) return 'About an hour';
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(seconds / 3600 / 24 / 365)} years`;
+  return humanDurationMs(seconds * 1000);
 }
 
 /** The Status column of `docker ps` for a record at time `now` (ms). */
