@@ -1,5 +1,5 @@
 /** `pier pull [-a] [-q] [--platform] NAME[:TAG|@DIGEST]`. */
-import type { CommandSpec } from '../../spec.js';
+import type { CliContext, CommandSpec } from '../../spec.js';
 import { familiarTagged, splitReference } from '../container/create-flow.js';
 import { str } from '../common.js';
 import { showProgress } from '../../progress.js';
@@ -17,6 +17,18 @@ function hasTagOrDigest(ref: string): boolean {
   return ref.includes('@') || ref.lastIndexOf(':') > ref.lastIndexOf('/');
 }
 
+/**
+ * The repository and tag (or digest) of a `pull`/`push` argument. With `all` (--all-tags) the
+ * argument must name no tag and the tag is undefined; without, a missing tag is announced
+ * ("Using default tag: latest") and is "latest". Throws CliError for a tag with --all-tags.
+ */
+export function transferReference(ctx: CliContext, ref: string, all: boolean): { name: string; tag: string | undefined } {
+  const tagged = hasTagOrDigest(ref);
+  if (all && tagged) throw new CliError('tag can\'t be used with --all-tags/-a');
+  if (!all && !tagged) ctx.out('Using default tag: latest\n');
+  return all ? { name: ref, tag: undefined } : splitReference(ref);
+}
+
 /** The pull command. */
 export const spec: CommandSpec = {
   usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
@@ -30,9 +42,7 @@ export const spec: CommandSpec = {
   args: { exact: 1 },
   run: async (ctx, [ref], o) => {
     const all = o['all-tags'] === true;
-    if (all && hasTagOrDigest(ref!)) throw new CliError('tag can\'t be used with --all-tags/-a');
-    if (!all && !hasTagOrDigest(ref!)) ctx.out('Using default tag: latest\n');
-    const { name, tag } = all ? { name: ref!, tag: undefined } : splitReference(ref!);
+    const { name, tag } = transferReference(ctx, ref!, all);
     const auth = await authFor(ctx, name);
     const res = await ctx.client().images.pull(name, tag, { platform: str(o.platform), auth });
     await showProgress(res, { write: ctx.out, tty: !!ctx.io.stdout.isTTY, quiet: o.quiet === true });

@@ -4,6 +4,7 @@ import { encodeAuth } from '../../../client/index.js';
 import { showProgress } from '../../progress.js';
 import { CliError } from '../../errors.js';
 import { authFor } from '../registry-auth.js';
+import { transferReference } from './pull.js';
 
 /** The push command. */
 export const spec: CommandSpec = {
@@ -17,21 +18,8 @@ export const spec: CommandSpec = {
   ],
   args: { exact: 1 },
   run: async (ctx, [ref], o) => {
-    const at = ref!.indexOf('@');
-    if (at >= 0) throw new CliError('invalid reference format');
-    const slash = ref!.lastIndexOf('/');
-    const colon = ref!.lastIndexOf(':');
-    let name = ref!;
-    let tag: string | undefined;
-    if (colon > slash) {
-      name = ref!.slice(0, colon);
-      tag = ref!.slice(colon + 1);
-    }
-    if (o['all-tags'] === true && tag !== undefined) throw new CliError('tag can\'t be used with --all-tags/-a');
-    if (o['all-tags'] !== true && tag === undefined) {
-      ctx.out(`Using default tag: latest\n`);
-      tag = 'latest';
-    }
+    if (ref!.includes('@')) throw new CliError('invalid reference format');
+    const { name, tag } = transferReference(ctx, ref!, o['all-tags'] === true);
     const auth = await authFor(ctx, name);
     const res = await ctx.client().transport.request('POST', `/images/${name}/push`, {
       query: { tag },
