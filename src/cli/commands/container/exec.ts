@@ -4,7 +4,7 @@ import type { CommandSpec } from '../../spec.js';
 import { CliError, UsageError } from '../../errors.js';
 import { list, str } from '../common.js';
 import { expandEnvFlag, parseKVFile } from './create-parsers.js';
-import { startSession } from './attach-session.js';
+import { runExec } from './exec-run.js';
 
 /** The exec command. */
 export const spec: CommandSpec = {
@@ -41,23 +41,9 @@ export const spec: CommandSpec = {
       }),
       ...list(o.env).map((e) => expandEnvFlag(e, lookup)),
     ];
-    const out = ctx.io.stdout;
-    const api = ctx.client().exec;
-    const id = await api.create(container!, {
-      User: str(o.user) ?? '', Privileged: o.privileged === true, Tty: tty,
-      ConsoleSize: tty && out.isTTY && out.rows && out.columns ? [out.rows, out.columns] : null,
-      AttachStdin: interactive && !detach, AttachStderr: !detach, AttachStdout: !detach, Detach: detach,
-      DetachKeys: str(o['detach-keys']) ?? '', Env: env.length ? env : null, WorkingDir: str(o.workdir) ?? '', Cmd: cmd,
+    return runExec(ctx, {
+      container: container!, cmd, user: str(o.user), privileged: o.privileged === true, tty, interactive, detach,
+      detachKeys: str(o['detach-keys']) ?? '', env, workdir: str(o.workdir),
     });
-    if (detach) {
-      await api.startDetached(id, tty);
-      return 0;
-    }
-    const conn = await api.start(id, tty);
-    const session = await startSession(ctx, conn, { containerId: container!, tty, stdin: interactive, sigProxy: false, resize: (h, w) => api.resize(id, h, w) });
-    session.startResize();
-    await session.done;
-    const info = await api.inspect(id);
-    return info.ExitCode ?? 0;
   },
 };
