@@ -1,10 +1,10 @@
 /** `pier compose build|pull|push`: service images through POST /build, /images/create and push. */
-import { buildServices, pullImage, pushImage, selectServices, serviceImage, dependenciesOf, parallel } from '../../../compose/engine/index.js';
-import type { Project } from '../../../compose/model.js';
+import { buildServices, pullImage, pushImage, selectServices, serviceImage, dependenciesOf, parallel, type Ctx } from '../../../compose/engine/index.js';
+import type { Project, ServiceConfig } from '../../../compose/model.js';
 import { describeError } from '../../describe.js';
 import { StatusError } from '../../errors.js';
 import { list } from '../common.js';
-import type { SubSpec } from './types.js';
+import type { ComposeRun, SubSpec } from './types.js';
 
 /** `--build-arg` values as a map (a bare KEY takes the environment's value). Never throws. */
 function buildArgs(env: NodeJS.ProcessEnv, values: string[]): Record<string, string> {
@@ -29,13 +29,23 @@ export const sub: SubSpec = {
     { long: 'with-dependencies', kind: 'bool', description: 'Also build dependencies (transitively)' },
   ],
   run: async (c, args, o) => {
-    const project = await c.project();
     const quiet = o.quiet === true;
-    const names = withDeps(project, selectServices(project, args), o['with-dependencies'] === true);
-    await buildServices(c.engine({ quiet }), project, names, { noCache: o['no-cache'] === true, pull: o.pull === true, quiet, args: buildArgs(c.ctx.env, list(o['build-arg'])), output: (t) => c.ctx.err(t) });
+    const { project, engine, names } = await selection(c, args, quiet, o['with-dependencies'] === true);
+    await buildServices(engine, project, names, { noCache: o['no-cache'] === true, pull: o.pull === true, quiet, args: buildArgs(c.ctx.env, list(o['build-arg'])), output: (t) => c.ctx.err(t) });
     return 0;
   },
 };
+
+/**
+ * What build, pull and push work on: the project, an engine context, and the services named in
+ * `args` (all when none) plus, with `deps`, their dependencies. Throws ComposeError (loading,
+ * unknown service).
+ */
+async function selection(c: ComposeRun, args: string[], quiet: boolean, deps: boolean): Promise<{ project: Project; engine: Ctx; names: string[]; service(name: string): ServiceConfig }> {
+  const project = await c.project();
+  const names = withDeps(project, selectServices(project, args), deps);
+  return { project, engine: c.engine({ quiet }), names, service: (n) => project.services[n] ?? project.disabledServices[n]! };
+}
 
 function withDeps(project: Project, names: string[], include: boolean): string[] {
   if (!include) return names;
@@ -61,12 +71,10 @@ export const pullSub: SubSpec = {
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Pull without printing progress information' },
   ],
   run: async (c, args, o) => {
-    const project = await c.project();
-    const engine = c.engine({ quiet: o.quiet === true });
-    const names = withDeps(project, selectServices(project, args), o['include-deps'] === true);
+    const { engine, names, service } = await selection(c, args, o.quiet === true, o['include-deps'] === true);
     let failed = false;
     await parallel(names, async (n) => {
-      const s = project.services[n] ?? project.disabledServices[n]!;
+      const s = service(n);
       if (!s.image || (s.build && o['ignore-buildable'] === true)) return;
       try {
         await pullImage(engine, s.image, n);
@@ -92,11 +100,9 @@ export const pushSub: SubSpec = {
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Push without printing progress information' },
   ],
   run: async (c, args, o) => {
-    const project = await c.project();
-    const engine = c.engine({ quiet: o.quiet === true });
-    const names = withDeps(project, selectServices(project, args), o['include-deps'] === true);
+    const { project, engine, names, service } = await selection(c, args, o.quiet === true, o['include-deps'] === true);
     for (const n of names) {
-      const s = project.services[n] ?? project.disabledServices[n]!;
+      const s = service(n);
       if (!s.build && !s.image) continue;
       if (!s.image) continue;
       try {

@@ -7,16 +7,13 @@ import { listProjectContainers } from '../../../compose/engine/index.js';
 import { ComposeError, type Project } from '../../../compose/model.js';
 import type { CommandSpec, OptSpec, ParsedOpts } from '../../spec.js';
 import type { ComposeRun, SubSpec } from './types.js';
+import { serviceContainer } from './run-context.js';
 
 const INDEX: OptSpec = { long: 'index', kind: 'int', description: 'index of the container if service has multiple replicas.' };
 
 /** The container name of `service`'s replica `index` (default 1). Throws ComposeError when there is none. */
 export async function containerOfService(c: ComposeRun, project: Project, service: string, index = 1): Promise<string> {
-  if (project.configFiles.length && !project.services[service] && !project.disabledServices[service]) throw new ComposeError(`no such service: ${service}`);
-  const cs = await listProjectContainers(c.ctx.client(), project.name, { service });
-  const found = cs.find((x) => x.number === index);
-  if (!found) throw new ComposeError(`service "${service}" is not running container #${index}`);
-  return found.name;
+  return (await serviceContainer(c, project, service, index)).name;
 }
 
 type Rewrite = (c: ComposeRun, project: Project, args: string[], o: ParsedOpts) => Promise<string[]>;

@@ -5,6 +5,7 @@ import { apiTimestamp } from '../../human.js';
 import { str } from '../common.js';
 import { sourcesOf } from './attach.js';
 import type { SubSpec } from './types.js';
+import { isKnownService } from './run-context.js';
 
 /** The logs subcommand. */
 export const sub: SubSpec = {
@@ -22,7 +23,7 @@ export const sub: SubSpec = {
   ],
   run: async (c, args, o) => {
     const project = await c.projectOrName();
-    for (const a of args) if (project.configFiles.length && !project.services[a] && !project.disabledServices[a]) throw new UsageError(`no such service: ${a}`, { code: 1 });
+    for (const a of args) if (!isKnownService(project, a)) throw new UsageError(`no such service: ${a}`, { code: 1 });
     let cs = await listProjectContainers(c.ctx.client(), project.name, { oneoff: 'any' });
     if (args.length) cs = cs.filter((x) => args.includes(x.service));
     if (typeof o.index === 'number') cs = cs.filter((x) => x.number === o.index);

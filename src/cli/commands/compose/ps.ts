@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.js';
 import { ago, displayPorts, ellipsis } from '../../human.js';
 import { list, str } from '../common.js';
 import type { SubSpec } from './types.js';
+import { isKnownService } from './run-context.js';
 
 const STATUSES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
 
@@ -83,7 +84,7 @@ export const sub: SubSpec = {
       statuses.push(m[1]!);
     }
     for (const s of statuses) if (!STATUSES.includes(s)) throw new UsageError(`invalid filter: status=${s}`, { code: 1 });
-    for (const a of args) if (!project.services[a] && !project.disabledServices[a] && project.configFiles.length) throw new UsageError(`no such service: ${a}`, { code: 1 });
+    for (const a of args) if (!isKnownService(project, a)) throw new UsageError(`no such service: ${a}`, { code: 1 });
     let cs = await listProjectContainers(c.ctx.client(), project.name, { oneoff: 'any', all: true });
     if (args.length) cs = cs.filter((x) => args.includes(x.service));
     if (o.orphans === false && project.configFiles.length) cs = cs.filter((x) => project.services[x.service]);

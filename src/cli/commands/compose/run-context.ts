@@ -5,7 +5,7 @@
  */
 import { loadProject } from '../../../compose/loader/index.js';
 import { ComposeError, type Project } from '../../../compose/model.js';
-import { createProgress, limitClient, type Ctx } from '../../../compose/engine/index.js';
+import { createProgress, limitClient, listProjectContainers, type Ctx, type ObservedContainer } from '../../../compose/engine/index.js';
 import type { CliContext } from '../../spec.js';
 import type { ComposeGlobals, ComposeRun } from './types.js';
 
@@ -18,6 +18,27 @@ async function readStdin(ctx: CliContext): Promise<string> {
 /** An empty project named `name` (commands that work from labels alone). Never throws. */
 export function emptyProject(name: string, cwd: string): Project {
   return { name, workingDir: cwd, configFiles: [], services: {}, disabledServices: {}, networks: {}, volumes: {}, secrets: {}, configs: {}, environment: {}, profiles: [] };
+}
+
+/**
+ * Whether `name` can be a service of `project`: one it declares (enabled or not), or any name
+ * when there is no file (a label-only project). Never throws.
+ */
+export function isKnownService(project: Project, name: string): boolean {
+  return !project.configFiles.length || !!project.services[name] || !!project.disabledServices[name];
+}
+
+/**
+ * The container of `service`'s replica `index` (only running ones with `running`). Throws
+ * ComposeError "no such service", or "service … is not running [container #N]".
+ */
+export async function serviceContainer(c: ComposeRun, project: Project, service: string, index: number, running = false): Promise<ObservedContainer> {
+  if (!isKnownService(project, service)) throw new ComposeError(`no such service: ${service}`);
+  let cs = await listProjectContainers(c.ctx.client(), project.name, { service });
+  if (running) cs = cs.filter((x) => x.state === 'running');
+  const found = cs.find((x) => x.number === index);
+  if (!found) throw new ComposeError(running && !cs.length ? `service "${service}" is not running` : `service "${service}" is not running container #${index}`);
+  return found;
 }
 
 /** Creates the run context of a subcommand. Never throws. */
