@@ -23,6 +23,73 @@ export function sniffCompression(head: Buffer): Compression {
   return 'none';
 }
 
+/**
+ * gunzip of the bytes `head` then `it` (unless `ended`). Input is copied into 1 MiB pieces —
+ * zlib does one thread-pool round trip per written chunk, and socket-sized chunks (64 KiB) made
+ * those dominate — which are reused once zlib consumed them (no garbage per MiB); output comes
+ * in chunks of up to 1 MiB. Errors as for decompress.
+ */
+function gunzipGathered(it: AsyncIterator<unknown>, head: Buffer[], ended: boolean): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  const gz = createGunzip({ chunkSize: GATHER });
+  gz.on('error', (e) => out.destroy(asInvalid(e, 'gzip')));
+  gz.pipe(out);
+  out.on('close', () => {
+    if (!gz.destroyed) gz.destroy();
+    void it.return?.().catch(() => {});
+  });
+  const pool: Buffer[] = [];
+  let cur: Buffer | undefined;
+  let n = 0;
+  const send = async (): Promise<void> => {
+    const piece = cur!;
+    const view = piece.subarray(0, n);
+    cur = undefined;
+    n = 0;
+    const more = gz.write(view, (err) => {
+      if (!err && pool.length < 4) pool.push(piece); // zlib is done with it
+    });
+    if (!more && !gz.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          gz.off('drain', done);
+          gz.off('close', done);
+          resolve();
+        };
+        gz.on('drain', done);
+        gz.on('close', done);
+      });
+    }
+  };
+  const put = async (b: Buffer): Promise<void> => {
+    let off = 0;
+    while (off < b.length) {
+      cur ??= pool.pop() ?? Buffer.allocUnsafeSlow(GATHER);
+      const k = b.copy(cur, n, off);
+      off += k;
+      n += k;
+      if (n === GATHER) await send();
+    }
+  };
+  void (async () => {
+    try {
+      for (const h of head) await put(h);
+      while (!ended && !gz.destroyed) {
+        const r = await it.next();
+        if (r.done) break;
+        const v = r.value;
+        await put(Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array));
+      }
+      if (gz.destroyed) return;
+      if (n > 0) await send();
+      gz.end();
+    } catch (e) {
+      out.destroy(toEngineError(e));
+    }
+  })();
+  return out;
+}
+
 /** Converts decoder failures into InvalidArgument (source stream errors stay as they are). */
 function asInvalid(e: unknown, what: string): Error {
   if (e instanceof EngineError) return e;
@@ -51,47 +118,21 @@ export async function decompress(source: Readable): Promise<Readable> {
     len += b.length;
   }
   const kind = sniffCompression(Buffer.concat(head));
-  // For gzip, input is gathered into ~1 MiB pieces: zlib does one thread-pool round trip per
-  // written chunk, and socket-sized chunks (64 KiB) made those dominate.
-  const gather = kind === 'gzip' ? GATHER : 0;
+  if (kind === 'gzip') return gunzipGathered(it, head, ended);
   const replay = Readable.from(
     (async function* () {
-      let parts: Buffer[] = [...head];
-      let len = parts.reduce((a, b) => a + b.length, 0);
-      const take = (): Buffer => {
-        const b = parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
-        parts = [];
-        len = 0;
-        return b;
-      };
-      if (!ended) {
-        for (;;) {
-          if (len >= gather && len > 0) yield take();
-          const r = await it.next();
-          if (r.done) break;
-          const b = r.value as Buffer;
-          parts.push(b);
-          len += b.length;
-        }
+      yield* head;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value as Buffer;
       }
-      if (len > 0) yield take();
     })(),
     { objectMode: false },
   );
   if (kind === 'none') return replay;
   const out = new PassThrough({ highWaterMark: 1 << 20 });
-  if (kind === 'gzip') {
-    // Big output chunks: fewer hops through the thread pool and fewer chunks downstream.
-    const gz = createGunzip({ chunkSize: GATHER });
-    replay.on('error', (e) => out.destroy(toEngineError(e)));
-    gz.on('error', (e) => out.destroy(asInvalid(e, 'gzip')));
-    replay.pipe(gz).pipe(out);
-    out.on('close', () => {
-      if (!gz.destroyed) gz.destroy();
-      if (!replay.destroyed) replay.destroy();
-    });
-    return out;
-  }
   const prog = kind === 'zstd' ? 'zstd' : kind === 'xz' ? 'xz' : 'bzip2';
   const child = start(prog, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const errs: Buffer[] = [];
