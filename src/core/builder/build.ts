@@ -139,10 +139,12 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
       await emit({ aux: { ID: id } });
       if (req.quiet) await emit({ stream: `${id}\n` });
       else await say(st, `Successfully built ${shortId(id)}\n`);
+      const tt = Date.now();
       for (const t of tags) {
         await deps.images.tag(id, t.repo, t.tag);
         if (!req.quiet) await say(st, `Successfully tagged ${t.display}\n`);
       }
+      deps.log.debug('build done', { ms: Date.now() - t0, tagMs: Date.now() - tt });
       return id;
     } catch (e) {
       if (req.quiet) for (const m of buffered) await emit(m);
