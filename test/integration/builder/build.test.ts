@@ -237,4 +237,36 @@ describe('builder (pierd)', { concurrency: false }, () => {
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /cat \/run\/secrets\/tok' returned a non-zero code: 1/);
   });
+  test('--platform, --cache-from, --network and RUN --network as Docker', async (t) => {
+    if (skip) return t.skip();
+    const df = { Dockerfile: 'FROM busybox\nRUN echo cf > /cf\nCMD ["sh"]\n' };
+    const ok = await build(df, ['--platform', 'linux/amd64', '-t', 'cfbase']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const arm = await build(df, ['--platform', 'linux/arm64']);
+    assert.notEqual(arm.code, 0);
+    assert.match(arm.stderr, /image with reference busybox was found but its platform \(linux\/amd64\) does not match the specified platform \(linux\/arm64\)/);
+    const bad = await build(df, ['--platform', 'foo']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /"foo": unknown operating system or architecture: invalid argument/);
+    const hit = await build(df, ['--cache-from', 'cfbase']);
+    assert.equal(hit.code, 0, hit.stderr);
+    assert.equal(hit.stdout.match(/Using cache/g)?.length, 2);
+    const miss = await build(df, ['--cache-from', 'busybox']);
+    assert.equal(miss.code, 0, miss.stderr);
+    assert.doesNotMatch(miss.stdout, /Using cache/);
+
+    const net = 'FROM busybox\nRUN --network=none cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " " | sort | tr "\\n" ,; echo\nRUN --network=default cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " " | sort | tr "\\n" ,; echo\n';
+    const none = await build({ Dockerfile: net }, ['--no-cache', '--network', 'none']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout.match(/\nlo,\n/g)?.length, 2);
+    const dflt = await build({ Dockerfile: net }, ['--no-cache']);
+    assert.equal(dflt.code, 0, dflt.stderr);
+    assert.match(dflt.stdout, /\nlo,\n[\s\S]*\neth0,lo,\n/);
+    const invalid = await build({ Dockerfile: 'FROM busybox\nRUN --network=bridge true\n' });
+    assert.notEqual(invalid.code, 0);
+    assert.match(invalid.stderr, /invalid network mode "bridge"/);
+    const nosuch = await build({ Dockerfile: 'FROM busybox\nRUN true\n' }, ['--no-cache', '--network', 'nosuch']);
+    assert.notEqual(nosuch.code, 0);
+    assert.match(nosuch.stderr, /network nosuch not found/);
+  });
 });
