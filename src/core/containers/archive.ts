@@ -52,6 +52,19 @@ function holdLock(ctx: Ctx, id: string): Promise<() => void> {
   });
 }
 
+/** A Rootfs whose `release` runs `release` on the first call only. */
+function releasedOnce(path: RootView, release: () => Promise<void>): Rootfs {
+  let done = false;
+  return {
+    path,
+    async release() {
+      if (done) return;
+      done = true;
+      await release();
+    },
+  };
+}
+
 /** Gives the container's rootfs for the duration of an operation (see the module comment). */
 async function acquire(ctx: Ctx, rec: ContainerRecord): Promise<Rootfs> {
   const { snapshots, runtime } = ctx.deps;
@@ -62,29 +75,17 @@ async function acquire(ctx: Ctx, rec: ContainerRecord): Promise<Rootfs> {
       const pause = !rec.state.Paused;
       if (pause) await runtime.pause(rec.id);
       unlock();
-      let done = false;
-      return {
-        path,
-        async release() {
-          if (done) return;
-          done = true;
-          if (pause) await runtime.resume(rec.id).catch((e) => ctx.log.warn('resume after cp failed', { id: rec.id, error: (e as Error).message }));
-        },
-      };
+      return releasedOnce(path, async () => {
+        if (pause) await runtime.resume(rec.id).catch((e) => ctx.log.warn('resume after cp failed', { id: rec.id, error: (e as Error).message }));
+      });
     }
-    let done = false;
-    return {
-      path,
-      async release() {
-        if (done) return;
-        done = true;
-        try {
-          if (!rec.state.Running) await snapshots.unmountRw(rec.id).catch(() => {});
-        } finally {
-          unlock();
-        }
-      },
-    };
+    return releasedOnce(path, async () => {
+      try {
+        if (!rec.state.Running) await snapshots.unmountRw(rec.id).catch(() => {});
+      } finally {
+        unlock();
+      }
+    });
   } catch (e) {
     unlock();
     throw e;
