@@ -111,8 +111,8 @@ export function createAttachMux(native: () => NativeCalls): AttachMux {
         conns.set(id, conn);
       }
       const c = conn;
-      const { stdout, stderr, closed, end } = sessionOutputs();
-      const client: Client = { stdout, stderr, end };
+      const outputs = sessionOutputs();
+      const client: Client = { stdout: outputs.stdout, stderr: outputs.stderr, end: outputs.end };
       c.clients.add(client);
       let stdin: Writable | undefined;
       if (opts.stdin) {
@@ -127,16 +127,10 @@ export function createAttachMux(native: () => NativeCalls): AttachMux {
         });
         stdin.on('error', () => {});
       }
-      return {
-        stdin,
-        stdout,
-        stderr,
-        closed,
-        close() {
-          client.end();
-          c.remove(client);
-        },
-      };
+      return outputs.session(stdin, () => {
+        client.end();
+        c.remove(client);
+      });
     },
   };
 }

@@ -25,6 +25,8 @@ export interface SessionOutputs {
   closed: Promise<void>;
   /** Ends both streams (those not ended yet) and resolves `closed`; idempotent. */
   end(): void;
+  /** The AttachSession of these outputs with the given stdin and `close`. */
+  session(stdin: Writable | undefined, close: () => void): AttachSession;
 }
 
 /**
@@ -41,7 +43,7 @@ export function sessionOutputs(): SessionOutputs {
     if (!stderr.writableEnded) stderr.end();
     resolveClosed();
   };
-  return { stdout, stderr, closed, end };
+  return { stdout, stderr, closed, end, session: (stdin, close) => ({ stdin, stdout, stderr, closed, close }) };
 }
 
 /**
@@ -58,7 +60,8 @@ export function openAttach(native: NativeCalls, socketPath: string, opts: { stdi
  */
 export function sessionFromSocket(packets: PacketSocket | net.Socket, opts: { stdin: boolean }): AttachSession {
   const { socket: sock, drain } = 'drain' in packets ? packets : { socket: packets, drain: (): Buffer[] => [] };
-  const { stdout, stderr, closed, end: endAll } = sessionOutputs();
+  const outputs = sessionOutputs();
+  const { stdout, stderr, end: endAll } = outputs;
   // Backpressure: when a consumer's buffer is full the socket stops being read (conmon then
   // blocks on this client) until every full stream drained.
   const full = new Set<PassThrough>();
@@ -126,14 +129,8 @@ export function sessionFromSocket(packets: PacketSocket | net.Socket, opts: { st
     stdin.on('error', () => {});
   }
 
-  return {
-    stdin,
-    stdout,
-    stderr,
-    closed,
-    close() {
-      sock.destroy();
-      endAll();
-    },
-  };
+  return outputs.session(stdin, () => {
+    sock.destroy();
+    endAll();
+  });
 }
