@@ -4,7 +4,7 @@ import { notFound } from '../../lib/errors.js';
 import type { ProgressMessage } from '../../api/types.js';
 import { baseImage } from './base-image.js';
 import { cacheFromHit, type CacheSource } from './cache-from.js';
-import { parseBuildPlatform } from './platform.js';
+import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
 import type { BuildState } from './stage.js';
 
 interface FakeImage { id: string; config: { os: string; architecture: string; rootfs: { type: 'layers'; diff_ids: string[] } } }
@@ -65,6 +65,10 @@ test('parseBuildPlatform follows containerd', () => {
   assert.deepEqual(parseBuildPlatform('linux/arm'), { os: 'linux', architecture: 'arm', variant: 'v7' });
   assert.throws(() => parseBuildPlatform('foo'), /"foo": unknown operating system or architecture: invalid argument/);
   assert.throws(() => parseBuildPlatform('linux//amd64'), /unknown operating system or architecture/);
+  const auto = new Map(automaticPlatformArgs(parseBuildPlatform('linux/arm/v6')));
+  assert.equal(auto.get('TARGETPLATFORM'), 'linux/arm/v6');
+  assert.equal(auto.get('TARGETVARIANT'), 'v6');
+  assert.equal(auto.get('BUILDOS'), 'linux');
 });
 
 test('cache-from: local hits only within the sources, history continuation otherwise', () => {

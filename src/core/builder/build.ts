@@ -16,7 +16,7 @@ import { toInstruction, type Instruction } from './instructions.js';
 import { compilePatterns, isExcluded, readIgnoreFile } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import { extractTarInto } from './extract.js';
-import { parseBuildPlatform } from './platform.js';
+import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
 import { loadCacheSources } from './cache-from.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
 import { processWord } from './shell-lex.js';
@@ -57,7 +57,7 @@ function plan(instrs: Instruction[]): { metaArgs: Extract<Instruction, { kind: '
 export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit): Promise<string> {
   const tmpRoot = path.join(builderDir, 'tmp');
   const tags = parseTags(req.tags);
-  if (req.platform) parseBuildPlatform(req.platform);
+  const platform = req.platform ? parseBuildPlatform(req.platform) : undefined;
   const work = path.join(tmpRoot, newId().slice(0, 24));
   const ctxDir = path.join(work, 'context');
   await mkdir(ctxDir, { recursive: true });
@@ -122,12 +122,14 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
       await say(st, `Step ${step}/${total} : ${ins.node.original}`);
       await say(st, '\n');
     };
+    const automatic = new Map(automaticPlatformArgs(platform));
+    for (const [k, v] of automatic) st.metaArgs.set(k, v);
     try {
       for (const a of metaArgs) {
         await header(a);
         for (const x of a.args) {
           st.usedArgs.add(x.name);
-          const dflt = x.value !== undefined ? processWord(x.value, (n) => st.metaArgs.get(n), st.escape).value : undefined;
+          const dflt = x.value !== undefined ? processWord(x.value, (n) => st.metaArgs.get(n), st.escape).value : automatic.get(x.name);
           st.metaArgs.set(x.name, argValue(st, x.name, dflt));
         }
       }

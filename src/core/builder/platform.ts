@@ -79,3 +79,20 @@ export function platformMismatch(ref: string, want: BuildPlatform, img: { os?: s
   const have = formatPlatform({ os: img.os ?? '', architecture: img.architecture ?? '', ...(img.variant ? { variant: img.variant } : {}) });
   return notFound(`image with reference ${ref} was found but its platform (${have}) does not match the specified platform (${formatPlatform(want)})`);
 }
+
+/**
+ * BuildKit's automatic platform ARGs (BUILDPLATFORM, BUILDOS, BUILDARCH, BUILDVARIANT and the
+ * TARGET* ones) for a build targeting `target` (default: the host). Like global ARGs they
+ * expand in FROM and reach a stage that declares them (`ARG TARGETARCH`). Never throws.
+ */
+export function automaticPlatformArgs(target: BuildPlatform | undefined): [string, string][] {
+  const host: BuildPlatform = { os: 'linux', architecture: hostArch() };
+  const t = target ?? host;
+  const of = (prefix: string, p: BuildPlatform): [string, string][] => [
+    [`${prefix}PLATFORM`, formatPlatform(p)],
+    [`${prefix}OS`, p.os],
+    [`${prefix}ARCH`, p.architecture],
+    [`${prefix}VARIANT`, p.variant ?? ''],
+  ];
+  return [...of('BUILD', host), ...of('TARGET', t)];
+}

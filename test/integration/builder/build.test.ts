@@ -248,6 +248,9 @@ describe('builder (pierd)', { concurrency: false }, () => {
     const bad = await build(df, ['--platform', 'foo']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /"foo": unknown operating system or architecture: invalid argument/);
+    const auto = await build({ Dockerfile: 'FROM --platform=$BUILDPLATFORM busybox\nARG TARGETARCH\nRUN echo "arch=$TARGETARCH"\n' }, ['--no-cache']);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.match(auto.stdout, /\narch=amd64\n/);
     const hit = await build(df, ['--cache-from', 'cfbase']);
     assert.equal(hit.code, 0, hit.stderr);
     assert.equal(hit.stdout.match(/Using cache/g)?.length, 2);
