@@ -1,7 +1,8 @@
 /**
  * The embedded DNS server's decision for one query, pure (no sockets): answer it from the
  * container names the resolver knows, or forward it to the upstreams. Local answers follow
- * Docker's embedded server: authoritative, recursion available, TTL 600; a known name asked
+ * Docker's embedded server: not authoritative (clients print "Non-authoritative answer"),
+ * recursion available, TTL 600; a known name asked
  * for anything but A/ANY gets NOERROR with no records (AAAA of a container name included);
  * PTR of a container address answers its name.
  */
@@ -13,7 +14,6 @@ export const LOCAL_TTL = 600;
 
 /** Flag bits of the DNS header (second 16-bit word). */
 const QR = 0x8000;
-const AA = 0x0400;
 const TC = 0x0200;
 const RD = 0x0100;
 const RA = 0x0080;
@@ -110,7 +110,7 @@ function clientUdpLimit(query: packet.Packet): number {
 
 /** Encodes a local answer; records that do not fit `limit` are dropped and TC set. */
 function encodeAnswer(query: packet.Packet, queryFlags: number, answers: Answer[], limit: number): Buffer {
-  const flags = (queryFlags & (OPCODE_MASK | RD)) | AA | RA;
+  const flags = (queryFlags & (OPCODE_MASK | RD)) | RA;
   const res: packet.Packet = { id: query.id ?? 0, type: 'response', flags, questions: query.questions ?? [], answers };
   let buf = packet.encode(res);
   if (buf.length <= limit) return buf;

@@ -123,7 +123,7 @@ test('A of a container name: resolver order (round-robin), client address passed
   const a = await udpAsk(port, query('Web.'));
   const b = await udpAsk(port, query('web'));
   assert.equal(a!.id, 777);
-  assert.equal(a!.flag_aa, true);
+  assert.equal(a!.flag_aa, false);
   assert.equal(a!.flag_ra, true);
   assert.deepEqual(ips(a), ['172.18.0.2', '172.18.0.3', '172.18.0.4']);
   assert.deepEqual(ips(b), ['172.18.0.3', '172.18.0.4', '172.18.0.2']);
