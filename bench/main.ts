@@ -182,10 +182,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const repo = repoRoot();
   const day = date.slice(0, 10);
-  const resultsFile = path.join(repo, 'bench', 'results', `${day}${o.quick ? '-quick' : ''}${o.only?.length ? '-partial' : ''}.json`);
-  const targets = writeReport(figs, machine, { resultsFile, chartsDir: path.join(repo, 'bench', 'charts'), docPath: path.join(repo, 'docs', 'benchmarks.md') });
+  // A partial run (--only) never replaces the full report: its page and charts go to a
+  // temporary directory, its results to a file named after its groups.
+  const partial = o.only?.length ? o.only.join('+') : undefined;
+  const resultsFile = path.join(repo, 'bench', 'results', `${day}${o.quick ? '-quick' : ''}${partial ? `-${partial}` : ''}.json`);
+  const outDir = partial ? fs.mkdtempSync(path.join(os.tmpdir(), `pier-bench-${partial}-`)) : undefined;
+  const chartsDir = outDir ? path.join(outDir, 'charts') : path.join(repo, 'bench', 'charts');
+  const docPath = outDir ? path.join(outDir, 'benchmarks.md') : path.join(repo, 'docs', 'benchmarks.md');
+  const targets = writeReport(figs, machine, { resultsFile, chartsDir, docPath });
   log('\ntargets:');
   for (const t of targets) log(`  ${t.met === null ? 'not measured' : t.met ? 'MET    ' : 'NOT MET'}  ${t.text}  (${t.detail})`);
-  log(`\nwrote ${path.relative(repo, resultsFile)}, bench/charts/*.svg, docs/benchmarks.md`);
+  log(`\nwrote ${path.relative(repo, resultsFile)}, ${path.relative(repo, chartsDir)}/*.svg, ${path.relative(repo, docPath)}`);
   return fs.existsSync(resultsFile) ? 0 : 1;
 }
