@@ -87,65 +87,73 @@ export async function ensureVolumes(ctx: Ctx, project: Project, keys: string[]):
   });
 }
 
+/** How `removeLabelled` reads and removes one kind of resource. */
+interface Removal {
+  kind: 'Network' | 'Volume';
+  /** The labels of `name`; throws ApiError 404 when it is gone. */
+  labels(name: string): Promise<Record<string, string> | null | undefined>;
+  remove(name: string): Promise<unknown>;
+  /** Whether a resource that vanished during its removal is still reported as removed. */
+  goneIsRemoved: boolean;
+}
+
+/**
+ * Removes, in parallel and sorted, those of `names` that still exist and carry the project's
+ * label, with progress lines. Missing ones are skipped. Throws what the client throws.
+ */
+async function removeLabelled(ctx: Ctx, project: Project, names: Set<string>, r: Removal): Promise<void> {
+  const { progress } = ctx.deps;
+  await parallel([...names].sort(), async (name) => {
+    let labels;
+    try {
+      labels = await r.labels(name);
+    } catch (e) {
+      if (is404(e)) return;
+      throw e;
+    }
+    if (labels?.[LABEL.project] !== project.name) return;
+    progress.begin(r.kind, name, 'Removing');
+    if (!ctx.options.dryRun) {
+      try {
+        await r.remove(name);
+      } catch (e) {
+        if (!is404(e)) {
+          progress.fail(r.kind, name, e instanceof Error ? e.message : String(e));
+          throw e;
+        }
+        if (!r.goneIsRemoved) return;
+      }
+    }
+    progress.done(r.kind, name, 'Removed');
+  });
+}
+
 /**
  * Removes the project's networks (not external ones): those named in the model and any other
  * network labelled with the project. Missing ones are skipped. Throws what the client throws.
  */
 export async function removeNetworks(ctx: Ctx, project: Project): Promise<void> {
-  const { client, progress } = ctx.deps;
+  const { client } = ctx.deps;
   const names = new Set(Object.values(project.networks).filter((n) => !n.external).map((n) => n.name));
   for (const n of await client.networks.list({ label: [`${LABEL.project}=${project.name}`] })) names.add(n.Name);
-  await parallel([...names].sort(), async (name) => {
-    let info;
-    try {
-      info = await client.networks.inspect(name);
-    } catch (e) {
-      if (is404(e)) return;
-      throw e;
-    }
-    if (info.Labels?.[LABEL.project] !== project.name) return;
-    progress.begin('Network', name, 'Removing');
-    if (!ctx.options.dryRun) {
-      try {
-        await client.networks.remove(name);
-      } catch (e) {
-        if (!is404(e)) {
-          progress.fail('Network', name, e instanceof Error ? e.message : String(e));
-          throw e;
-        }
-      }
-    }
-    progress.done('Network', name, 'Removed');
+  await removeLabelled(ctx, project, names, {
+    kind: 'Network',
+    labels: async (name) => (await client.networks.inspect(name)).Labels,
+    remove: (name) => client.networks.remove(name),
+    goneIsRemoved: true,
   });
 }
 
 /** Removes the project's volumes (not external ones; `down -v`). Missing ones are skipped. Throws what the client throws. */
 export async function removeVolumes(ctx: Ctx, project: Project): Promise<void> {
-  const { client, progress } = ctx.deps;
+  const { client } = ctx.deps;
   const names = new Set(Object.values(project.volumes).filter((v) => !v.external).map((v) => v.name));
   const labelled = await client.volumes.list({ label: [`${LABEL.project}=${project.name}`] });
   for (const v of labelled.Volumes ?? []) names.add(v.Name);
-  await parallel([...names].sort(), async (name) => {
-    let info: { Labels?: Record<string, string> | null };
-    try {
-      info = (await client.volumes.inspectRaw(name)) as typeof info;
-    } catch (e) {
-      if (is404(e)) return;
-      throw e;
-    }
-    if (info.Labels?.[LABEL.project] !== project.name) return;
-    progress.begin('Volume', name, 'Removing');
-    if (!ctx.options.dryRun) {
-      try {
-        await client.volumes.remove(name);
-      } catch (e) {
-        if (!is404(e)) {
-          progress.fail('Volume', name, e instanceof Error ? e.message : String(e));
-          throw e;
-        }
-        return;
-      }
-    }
-    progress.done('Volume', name, 'Removed');
+  await removeLabelled(ctx, project, names, {
+    kind: 'Volume',
+    labels: async (name) => ((await client.volumes.inspectRaw(name)) as { Labels?: Record<string, string> | null }).Labels,
+    remove: (name) => client.volumes.remove(name),
+    goneIsRemoved: false,
   });
 }
