@@ -159,13 +159,10 @@ describe('compose engine on a fake Engine API', () => {
   test('parallel: five independent services and three replicas are created and started concurrently', async () => {
     fe.delayMs = 40;
     const p = project(['a', 'b', 'c', 'd', 'e'].map((n) => svc(n)));
-    const t0 = Date.now();
     await up(ctx, p, { services: [] });
-    const ms = Date.now() - t0;
+    // The peaks prove the concurrency (no wall-clock assertion: tests never time things).
     assert.equal(fe.peak.create, 5);
     assert.equal(fe.peak.start, 5);
-    // One by one would take 5 × (create + start) = 400 ms.
-    assert.ok(ms < 360, `took ${ms} ms`);
     await down(ctx, p, {});
     fe.peak.create = 0;
     await up(ctx, project([svc('w', { scale: 3 })]), { services: [] });

@@ -153,7 +153,8 @@ test('user network: two namespaces ping each other, resolve by name through the 
 
   const inspect = s.inspect('h23net');
   assert.deepEqual(Object.keys(inspect.Containers!).sort(), [a.id, b.id]);
-  assert.ok(activateMs < 200, `activate took ${activateMs.toFixed(1)} ms`);
+  // Timing is reported, never asserted (bench/ measures the setup cost).
+  console.log(`# activate took ${activateMs.toFixed(1)} ms`);
 
   const veths = [...planA.endpoints, ...planB.endpoints, ...planC.endpoints].map((e) => e.hostIfname!);
   for (const id of [a.id, b.id, c.id]) await s.release(id);

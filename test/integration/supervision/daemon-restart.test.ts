@@ -60,7 +60,7 @@ describe('supervision across daemon restarts (pierd)', { concurrency: false }, (
     assert.equal(await inspect('dno', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 5');
     const finished = Date.parse(await inspect('dno', '{{.State.FinishedAt}}'));
     const started = Date.parse(await inspect('dno', '{{.State.StartedAt}}'));
-    assert.ok(finished - started >= 900 && finished - started < 3000, `ran ${finished - started} ms`);
+    assert.ok(finished - started >= 900, `ran ${finished - started} ms`);
     await docker(['rm', '-f', 'dal', 'dno']);
   });
 
