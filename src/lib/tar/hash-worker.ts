@@ -42,7 +42,7 @@ const THRESHOLD = 4 << 20;
 /** Bytes per message to the worker. */
 const PIECE = 1 << 20;
 /** Transfer buffers kept for reuse. */
-const FREE_MAX = 16;
+const FREE_MAX = 32;
 /** Idle time after which the worker stops. */
 const IDLE_MS = 5000;
 
@@ -61,7 +61,8 @@ export class HashWorker {
 
   /** @internal A transfer buffer of PIECE bytes (recycled when possible). */
   buffer(): Buffer {
-    return Buffer.from(this.free.pop() ?? new ArrayBuffer(PIECE));
+    const ab = this.free.pop();
+    return ab ? Buffer.from(ab) : Buffer.allocUnsafeSlow(PIECE); // its own (unpooled, not zeroed) ArrayBuffer
   }
 
   /** A new stream hash. Never throws. */
