@@ -126,7 +126,7 @@ export async function createEngine(config: DaemonConfig, log: Logger): Promise<E
 
   await containers.restore();
 
-  const builder = await createBuilder({ containers, images, snapshots, log: log.child({ subsystem: 'builder' }) }, { root: config.dataRoot });
+  const builder = await createBuilder({ containers, images, snapshots, pull: (ref, o) => distribution.pull(ref, o), log: log.child({ subsystem: 'builder' }) }, { root: config.dataRoot });
 
   const componentVersions = await probeComponentVersions(runtime.runtimes.names);
   const system = createSystemService(
