@@ -48,12 +48,18 @@ export function parseFilters(list: unknown, opt: OptSpec = FILTER_OPT): Record<s
 /** The `--filter` flag. */
 export const FILTER_OPT: OptSpec = { long: 'filter', short: 'f', kind: 'list', label: 'filter', description: 'Filter output based on conditions provided' };
 
-/** The `--format` flag, docker's wording for list commands. */
+/** The lines of docker's `--format` help about json and Go templates. */
+const TEMPLATE_LINES =
+  "'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates";
+
+/** Docker's help of a `--format` flag that takes json or a Go template. */
+export const TEMPLATE_FORMAT_HELP = `Format output using a custom template:\n${TEMPLATE_LINES}`;
+
+/** The `--format` flag, docker's wording for list commands (tables too). */
 export const FORMAT_OPT: OptSpec = {
   long: 'format',
   kind: 'string',
-  description:
-    "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
+  description: `Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n${TEMPLATE_LINES}`,
 };
 
 /** Asks a y/N question on the terminal; true only for "y"/"yes". */

@@ -9,6 +9,7 @@ import { describeError } from '../describe.js';
 import { executeTemplate, goJson, TemplateExecError } from '../output.js';
 import { ApiError } from '../../client/index.js';
 import { CliError } from '../errors.js';
+import { TEMPLATE_FORMAT_HELP } from './common.js';
 
 /** docker parses the template before asking the daemon: a bad one fails first (exit 64). */
 async function checkTemplate(format: string): Promise<void> {
@@ -25,8 +26,7 @@ export const INSPECT_FORMAT: OptSpec = {
   long: 'format',
   short: 'f',
   kind: 'string',
-  description:
-    "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates",
+  description: TEMPLATE_FORMAT_HELP,
 };
 
 /** Indents like Go's json.MarshalIndent(v, "", "    ") without HTML escaping. */

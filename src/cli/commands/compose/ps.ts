@@ -7,7 +7,7 @@ import type { Column } from '../../output.js';
 import { printItems } from '../../output.js';
 import { UsageError } from '../../errors.js';
 import { ago, displayPorts, ellipsis } from '../../human.js';
-import { list, str } from '../common.js';
+import { FORMAT_OPT, list, str } from '../common.js';
 import type { SubSpec } from './types.js';
 import { isKnownService } from './run-context.js';
 
@@ -67,7 +67,7 @@ export const sub: SubSpec = {
   options: [
     { long: 'all', short: 'a', kind: 'bool', description: 'Show all stopped containers (including those created by the run command)' },
     { long: 'filter', kind: 'string', description: 'Filter services by a property (supported filters: status).' },
-    { long: 'format', kind: 'string', description: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates", helpDefault: '"table"' },
+    { ...FORMAT_OPT, helpDefault: '"table"' },
     { long: 'no-trunc', kind: 'bool', description: "Don't truncate output" },
     { long: 'orphans', kind: 'bool', description: 'Include orphaned services (not declared by project)', helpDefault: 'true' },
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Only display IDs' },

@@ -3,7 +3,7 @@ import { LABEL } from '../../../compose/engine/index.js';
 import type { Column } from '../../output.js';
 import { printItems } from '../../output.js';
 import type { VolumeInfo } from '../../../client/index.js';
-import { str } from '../common.js';
+import { FORMAT_OPT, str } from '../common.js';
 import type { SubSpec } from './types.js';
 
 const COLUMNS: Column<VolumeInfo>[] = [
@@ -16,7 +16,7 @@ export const sub: SubSpec = {
   usage: '[OPTIONS] [SERVICE...]',
   description: 'List volumes',
   options: [
-    { long: 'format', kind: 'string', description: "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates", helpDefault: '"table"' },
+    { ...FORMAT_OPT, helpDefault: '"table"' },
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Only display volume names' },
   ],
   run: async (c, args, o) => {

@@ -4,7 +4,7 @@ import type { CommandSpec } from '../../spec.js';
 import { jsonLinesRaw } from '../../../client/index.js';
 import { executeTemplate } from '../../output.js';
 import { apiTimestamp } from '../../human.js';
-import { FILTER_OPT, parseFilters, str } from '../common.js';
+import { FILTER_OPT, parseFilters, str, TEMPLATE_FORMAT_HELP } from '../common.js';
 
 /** "2026-11-22T12:00:00.000000000Z" from nanoseconds since the epoch (UTC). */
 export function eventTime(timeNano: number | bigint): string {
@@ -27,7 +27,7 @@ export const spec: CommandSpec = {
   description: 'Get real time events from the server',
   options: [
     FILTER_OPT,
-    { long: 'format', kind: 'string', description: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" },
+    { long: 'format', kind: 'string', description: TEMPLATE_FORMAT_HELP },
     { long: 'since', kind: 'string', description: 'Show all events created since timestamp' },
     { long: 'until', kind: 'string', description: 'Stream events until this timestamp' },
   ],

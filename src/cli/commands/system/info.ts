@@ -4,6 +4,7 @@ import { executeTemplate } from '../../output.js';
 import { bytesSize } from '../../../lib/units.js';
 import { CLI_VERSION } from '../../version.js';
 import { str } from '../common.js';
+import { INSPECT_FORMAT } from '../inspect-common.js';
 
 type Info = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ export function renderInfo(i: Info, debug: boolean): string {
 export const spec: CommandSpec = {
   usage: '[OPTIONS]',
   description: 'Display system-wide information',
-  options: [{ long: 'format', short: 'f', kind: 'string', description: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" }],
+  options: [INSPECT_FORMAT],
   args: { max: 0 },
   run: async (ctx, _a, o) => {
     const info = await ctx.client().system.info();

@@ -5,6 +5,7 @@ import { StatusError } from '../../errors.js';
 import { executeTemplate } from '../../output.js';
 import { CLI_VERSION } from '../../version.js';
 import { str } from '../common.js';
+import { INSPECT_FORMAT } from '../inspect-common.js';
 
 function clientInfo(apiVersion: string) {
   return {
@@ -68,7 +69,7 @@ function render(c: ReturnType<typeof clientInfo>, s: VersionResponse | undefined
 export const spec: CommandSpec = {
   usage: '[OPTIONS]',
   description: 'Show the Pier version information',
-  options: [{ long: 'format', short: 'f', kind: 'string', description: "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates" }],
+  options: [INSPECT_FORMAT],
   args: { max: 0 },
   run: async (ctx, _a, o) => {
     const client = ctx.client();
