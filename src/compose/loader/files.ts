@@ -11,7 +11,8 @@ export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml
 /** Override file names, in order of preference. */
 export const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
-function isFile(p: string): boolean {
+/** Whether `p` is a regular file (following links); false when it cannot be read. Never throws. */
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {

@@ -5,10 +5,11 @@
  * configs are added to the including model; a resource defined on both sides is merged with
  * the including side winning.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../model.js';
 import { isObj, stringList } from './convert.js';
+import { isFile } from './files.js';
 import { parseDotenv } from './dotenv.js';
 import { rebaseService } from './extends.js';
 import type { Lookup } from './interpolate.js';
@@ -21,14 +22,6 @@ import { mergeService } from './merge.js';
 export type ModelLoader = (files: string[], lookup: Lookup, stack: string[], workingDir: string) => Promise<Record<string, unknown>>;
 
 const RESOURCES = ['services', 'volumes', 'networks', 'secrets', 'configs'] as const;
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Relative paths of a loaded model made absolute against `dir`. Never throws. */
 function rebaseModel(model: Record<string, unknown>, dir: string): Record<string, unknown> {

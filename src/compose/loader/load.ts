@@ -2,7 +2,7 @@
  * `loadProject`: files → environment → parse → interpolate → validate → extends → merge →
  * normalise → profiles → reference checks.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadOptions, Project, ServiceConfig } from '../model.js';
 import { ComposeError } from '../model.js';
@@ -11,7 +11,7 @@ import { parseDotenv } from './dotenv.js';
 import { resolveExtends } from './extends.js';
 import { applyInclude } from './include.js';
 import type { Lookup } from './interpolate.js';
-import { checkProjectName, discoverFiles, normalizeProjectName } from './files.js';
+import { checkProjectName, discoverFiles, isFile, normalizeProjectName } from './files.js';
 import { applyProfiles } from './graph.js';
 import { interpolateTree } from './interpolate-tree.js';
 import { mergeFiles } from './merge.js';
@@ -44,14 +44,6 @@ function readText(file: string): string {
   } catch (e) {
     const op = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open';
     throw new ComposeError(`${op} ${file}: ${fsWhy(e)}`, { file });
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
   }
 }
 
