@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../../compose/engine/index.js';
 import type { Project } from '../../../compose/model.js';
-import type { CliContext, OptSpec, ParsedOpts } from '../../spec.js';
+import type { CliContext, CommandSpec, ParsedOpts } from '../../spec.js';
 
 /** The compose global flags, parsed. */
 export interface ComposeGlobals {
@@ -40,13 +40,8 @@ export interface ComposeRun {
   color(): boolean;
 }
 
-/** One subcommand. */
-export interface SubSpec {
-  usage: string;
-  description: string;
-  options: OptSpec[];
-  args?: { min?: number; max?: number; exact?: number };
-  stopAtFirstArg?: boolean;
+/** One subcommand: a command's definition whose `run` gets the compose run context. */
+export interface SubSpec extends Omit<CommandSpec, 'run'> {
   run(c: ComposeRun, args: string[], opts: ParsedOpts): Promise<number>;
 }
 
