@@ -8,11 +8,26 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors.js';
 
+/** A fresh temporary name beside `file` (hidden, random, `.tmp`). */
+function tmpSibling(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Renames `tmp` over `file`; on failure removes `tmp` and throws the rename's error. */
+async function renameOver(tmp: string, file: string): Promise<void> {
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
+
 /** Atomically replaces `file` with `data`. Creates parent directories. Throws fs errors. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tmpSibling(file);
   const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
@@ -20,12 +35,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } finally {
     await fh.close();
   }
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await renameOver(tmp, file);
   const dh = await open(dir, 'r');
   try {
     await dh.sync();
@@ -42,14 +52,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
  * errors (ENOENT when the directory is missing).
  */
 export async function writeFileVolatile(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tmpSibling(file);
   await writeFile(tmp, data, { mode });
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await renameOver(tmp, file);
 }
 
 /** Atomically writes `value` as JSON. */
