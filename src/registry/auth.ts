@@ -1,6 +1,7 @@
 /**
  * Access control of the built-in registry: HTTP basic authentication against an htpasswd
- * file (`{SHA}` and plain entries; bcrypt entries are refused), or a bearer-token flow with the
+ * file (bcrypt `$2y$`/`$2a$`/`$2b$` entries as `htpasswd -B` writes them, and `{SHA}`; MD5
+ * `$apr1$`, crypt and plain entries are refused), or a bearer-token flow with the
  * registry as its own token issuer (`GET /token?service=…&scope=…`, HMAC-signed tokens) — the
  * flow Docker Hub uses, so clients exercise their challenge handling. `anonymousPull` lets
  * unauthenticated clients obtain pull-only tokens.
@@ -8,6 +9,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import bcrypt from 'bcryptjs';
 import { regError } from './errors.js';
 import { replyJSON } from './http.js';
 
@@ -32,7 +34,9 @@ export interface Authenticator {
 export interface AuthOptions {
   mode: 'basic' | 'token';
   /** user → password verifier (from `loadHtpasswd`, or plain pairs in tests). */
-  users: Map<string, (password: string) => boolean>;
+  users: Map<string, PasswordVerifier>;
+  /** How long a successful (user, password) check is remembered (ms, default 5 minutes; 0: never). */
+  cacheMs?: number;
   /** Token mode: anonymous clients get pull tokens. */
   anonymousPull?: boolean;
   realm?: string;
@@ -45,34 +49,53 @@ function eq(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A verifier for one plain password. */
-export function plainVerifier(password: string): (p: string) => boolean {
+/** Checks one password against a stored entry; bcrypt verifiers are asynchronous (and slow by design). */
+export type PasswordVerifier = (password: string) => boolean | Promise<boolean>;
+
+/** A verifier for one plain password (tests and programmatic use; htpasswd files cannot hold these). */
+export function plainVerifier(password: string): PasswordVerifier {
   return (p) => eq(p, password);
 }
 
+/** A verifier for one bcrypt hash (`$2a$`, `$2b$`, `$2y$`). */
+export function bcryptVerifier(hash: string): PasswordVerifier {
+  return (p) => bcrypt.compare(p, hash).catch(() => false);
+}
+
+const BCRYPT_RE = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;
+
 /**
- * Reads an htpasswd file: `user:{SHA}base64` and `user:plain` lines. Throws InvalidArgument-like
- * Errors for bcrypt (`$2y$`) entries, which need a bcrypt implementation Pier does not have.
+ * Parses htpasswd text: `user:$2y$…` (bcrypt, any of `$2a$`/`$2b$`/`$2y$`) and `user:{SHA}base64`
+ * lines; blank lines and `#` comments are skipped. Throws an Error naming the user for entries
+ * Docker's registry does not accept either (MD5 `$apr1$`, crypt, plain text) or malformed lines.
  */
-export async function loadHtpasswd(file: string): Promise<Map<string, (password: string) => boolean>> {
-  const users = new Map<string, (p: string) => boolean>();
-  for (const line of (await readFile(file, 'utf8')).split('\n')) {
+export function parseHtpasswd(text: string): Map<string, PasswordVerifier> {
+  const users = new Map<string, PasswordVerifier>();
+  for (const [n, line] of text.split('\n').entries()) {
     const t = line.trim();
     if (!t || t.startsWith('#')) continue;
     const i = t.indexOf(':');
-    if (i < 0) continue;
+    if (i <= 0) throw new Error(`htpasswd line ${n + 1}: expected user:hash`);
     const user = t.slice(0, i);
     const hash = t.slice(i + 1);
     if (hash.startsWith('{SHA}')) {
       const want = hash.slice(5);
       users.set(user, (p) => eq(createHash('sha1').update(p).digest('base64'), want));
     } else if (hash.startsWith('$2')) {
-      throw new Error(`htpasswd entry for ${user}: bcrypt hashes are not supported; use {SHA} (htpasswd -s)`);
-    } else if (hash.startsWith('$')) {
-      throw new Error(`htpasswd entry for ${user}: unsupported hash`);
-    } else users.set(user, plainVerifier(hash));
+      if (!BCRYPT_RE.test(hash)) throw new Error(`htpasswd entry for ${user}: malformed bcrypt hash`);
+      users.set(user, bcryptVerifier(hash));
+    } else if (hash.startsWith('$apr1$')) {
+      throw new Error(`htpasswd entry for ${user}: MD5 ($apr1$) passwords are not supported, only bcrypt; create the file with htpasswd -B`);
+    } else {
+      throw new Error(`htpasswd entry for ${user}: only bcrypt (htpasswd -B) or {SHA} passwords are supported, not plain text, crypt or other hashes`);
+    }
   }
   return users;
+}
+
+/** Reads and parses an htpasswd file (see parseHtpasswd). Throws fs errors and parse Errors. */
+export async function loadHtpasswd(file: string): Promise<Map<string, PasswordVerifier>> {
+  return parseHtpasswd(await readFile(file, 'utf8'));
 }
 
 function basicCredentials(req: IncomingMessage): { user: string; password: string } | undefined {
@@ -95,11 +118,29 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   const key = randomBytes(32);
   const realm = options.realm ?? 'pier-registry';
   const service = options.service ?? 'pier-registry';
-  const login = (req: IncomingMessage): string | undefined => {
+  const cacheMs = options.cacheMs ?? 5 * 60_000;
+  // Successful checks only, keyed by a keyed hash of the pair (no password kept in memory).
+  const good = new Map<string, number>();
+  // Checks under way, so parallel requests with the same pair pay for one bcrypt compare.
+  const pending = new Map<string, Promise<boolean>>();
+  const login = async (req: IncomingMessage): Promise<string | undefined> => {
     const c = basicCredentials(req);
     if (!c) return undefined;
     const verify = options.users.get(c.user);
-    if (!verify || !verify(c.password)) throw regError('UNAUTHORIZED', undefined, 'authentication required');
+    if (!verify) throw regError('UNAUTHORIZED', undefined, 'authentication required');
+    const k = createHmac('sha256', key).update(c.user).update('\0').update(c.password).digest('base64');
+    const now = Date.now();
+    if ((good.get(k) ?? 0) > now) return c.user;
+    let check = pending.get(k);
+    if (!check) {
+      check = Promise.resolve(verify(c.password)).finally(() => pending.delete(k));
+      pending.set(k, check);
+    }
+    if (!(await check)) throw regError('UNAUTHORIZED', undefined, 'authentication required');
+    if (cacheMs > 0) {
+      if (good.size >= 1024) for (const [x, exp] of good) if (exp <= now || good.size >= 1024) good.delete(x);
+      good.set(k, now + cacheMs);
+    }
     return c.user;
   };
   const sign = (claims: TokenClaims) => {
@@ -115,7 +156,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   return {
     async check(req, scope) {
       if (options.mode === 'basic') {
-        if (login(req) === undefined) throw regError('UNAUTHORIZED');
+        if ((await login(req)) === undefined) throw regError('UNAUTHORIZED');
         return;
       }
       const h = req.headers.authorization;
@@ -133,7 +174,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     },
     async handleTokenRequest(req, res, url) {
       if (options.mode !== 'token' || url.pathname !== '/token') return false;
-      const user = login(req);
+      const user = await login(req);
       if (user === undefined && !options.anonymousPull) throw regError('UNAUTHORIZED');
       const access: TokenClaims['access'] = [];
       for (const s of url.searchParams.getAll('scope')) {

@@ -8,7 +8,7 @@
  * built-in bearer-token issuer; optional TLS. `collectGarbage` removes unreferenced blobs.
  */
 export { createRegistryServer, type RegistryServer, type RegistryServerOptions } from './server.js';
-export { createAuthenticator, loadHtpasswd, plainVerifier, type Authenticator, type AuthOptions } from './auth.js';
+export { bcryptVerifier, createAuthenticator, loadHtpasswd, parseHtpasswd, plainVerifier, type Authenticator, type AuthOptions, type PasswordVerifier } from './auth.js';
 export { openRegistryStorage, type RegistryStorage } from './storage.js';
 export { collectGarbage, type GcResult } from './gc.js';
 export { RegistryError, type RegistryCode } from './errors.js';

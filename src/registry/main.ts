@@ -21,7 +21,7 @@ Options:
       --root string       Storage directory (default "/var/lib/pier-registry")
       --tls-cert string   TLS certificate (PEM)
       --tls-key string    TLS key (PEM)
-      --htpasswd string   htpasswd file ({SHA} or plain entries) enabling authentication
+      --htpasswd string   htpasswd file (bcrypt, as htpasswd -B, or {SHA}) enabling auth
       --auth string       "basic" or "token" (default "basic" when --htpasswd is set)
       --anonymous-pull    Token auth: allow anonymous pulls
       --dry-run           garbage-collect: only list what would be deleted
