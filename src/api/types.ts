@@ -367,3 +367,21 @@ export interface ContainerPathStat {
   mtime: string;
   linkTarget: string;
 }
+
+/** Body of `POST /containers/{id}/exec` (Docker's ExecConfig / ExecOptions). */
+export interface ExecConfig {
+  User?: string;
+  Privileged?: boolean;
+  Tty?: boolean;
+  /** [height, width] of the terminal (API ≥ 1.42). */
+  ConsoleSize?: [number, number] | null;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  DetachKeys?: string;
+  Env?: string[] | null;
+  WorkingDir?: string;
+  Cmd?: string[] | null;
+  /** Ignored by the daemon (the CLI sends it). */
+  Detach?: boolean;
+}

@@ -7,25 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Hijacked, Transport } from './transport.js';
 import { ApiError } from './errors.js';
-import type { ContainerPathStat } from '../api/types.js';
+import type { ContainerPathStat, ExecConfig } from '../api/types.js';
 
 const enc = encodeURIComponent;
 
 /** Body of POST /containers/{id}/exec. */
-export interface ExecCreateRequest {
-  User?: string;
-  Privileged?: boolean;
-  Tty?: boolean;
-  ConsoleSize?: [number, number] | null;
-  AttachStdin?: boolean;
-  AttachStderr?: boolean;
-  AttachStdout?: boolean;
-  Detach?: boolean;
-  DetachKeys?: string;
-  Env?: string[] | null;
-  WorkingDir?: string;
-  Cmd: string[];
-}
+export type ExecCreateRequest = ExecConfig & { Cmd: string[] };
 
 /** GET /exec/{id}/json (the fields the CLI reads). */
 export interface ExecInspect {
