@@ -54,6 +54,8 @@ export function makeRun(ctx: CliContext, globals: ComposeGlobals, path: string):
       cwd: process.cwd(),
       env: ctx.env,
       readStdin: () => readStdin(ctx),
+      // Compose v2 prints the loader's warnings (unset variables, obsolete `version`) this way.
+      warn: (m: string) => ctx.err(`WARN[0000] ${m}\n`),
     }));
   const stderrTty = ctx.io.stderr.isTTY === true;
   const color = () => globals.ansi === 'always' || (globals.ansi === 'auto' && ctx.io.stdout.isTTY === true && !ctx.env.NO_COLOR);
