@@ -3,13 +3,15 @@
  * the transport, per-request TLS settings (extra CAs and client certificates from certs.d),
  * redirects followed for GET/HEAD (credentials dropped when the host changes, loops cut after
  * 10 hops), an idle timeout, cancellation through an AbortSignal, and retries with back-off
- * for 429/5xx and connection resets on idempotent requests.
+ * for 429/5xx and connection resets on idempotent requests. Non-loopback hosts go through
+ * HTTP(S)_PROXY unless NO_PROXY says otherwise (proxy.ts), as dockerd does.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import { canceled, unavailable } from '../../lib/errors.js';
+import { createTunnelAgent, proxyFor, proxyFromEnv, type ProxySettings } from './proxy.js';
 
 /** TLS material for one registry host. */
 export interface TlsSettings {
@@ -63,25 +65,28 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Creates a transport with its own keep-alive agents. */
-export function createTransport(options: { retryBaseMs?: number } = {}): Transport {
+/** Creates a transport with its own keep-alive agents; `proxy` defaults to the process environment. */
+export function createTransport(options: { retryBaseMs?: number; proxy?: ProxySettings } = {}): Transport {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const httpsAgents = new Map<string, https.Agent>();
+  const httpsAgents = new Map<string, http.Agent>();
   const retryBase = options.retryBaseMs ?? 250;
+  const proxies = options.proxy ?? proxyFromEnv(process.env);
 
   const agentFor = (u: URL, tls?: TlsSettings): http.Agent => {
-    if (u.protocol === 'http:') return httpAgent;
-    const key = u.host;
+    const proxy = proxyFor(u, proxies);
+    if (u.protocol === 'http:' && !proxy) return httpAgent;
+    const key = `${u.protocol}//${u.host}`;
     let a = httpsAgents.get(key);
     if (!a) {
-      a = new https.Agent({
-        keepAlive: true,
-        maxSockets: 16,
+      const tlsOpts = {
         ...(tls?.ca?.length ? { ca: [...tlsRootCertificates(), ...tls.ca] } : {}),
         ...(tls?.cert ? { cert: tls.cert } : {}),
         ...(tls?.key ? { key: tls.key } : {}),
         ...(tls?.insecureSkipVerify ? { rejectUnauthorized: false } : {}),
-      });
+      };
+      a = proxy
+        ? createTunnelAgent(proxy, u.protocol === 'https:', tlsOpts, { keepAlive: true, maxSockets: 16 })
+        : new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOpts });
       httpsAgents.set(key, a);
     }
     return a;
