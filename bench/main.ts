@@ -17,6 +17,7 @@ import { networkFigures } from './measure-network.js';
 import { composeFigures } from './measure-compose.js';
 import { writeReport, type MachineInfo } from './report.js';
 import { registryMissing } from './workload.js';
+import { registryServe } from './measure-registry-serve.js';
 
 interface Options {
   quick: boolean;
@@ -152,6 +153,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (why) missing.push(`push/pull: ${why}`);
         else await figure('registry', figs, () => registryTransfer(engines, big, q ? 2 : 3));
       }
+      if (on('registry')) await figure('registry-serve', figs, () => registryServe(q ? 40 : 200, q ? 3 : 5));
     }
     if (on('network')) {
       // Docker with a bridge: its own dockerd for this group (measure-network.ts, docker-bridge.ts).
