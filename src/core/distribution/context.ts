@@ -8,7 +8,8 @@ import type { DistributionDeps, DistributionOptions, RegistryCredentials } from 
 import type { Transport } from './transport.js';
 import type { DistributionMetadata } from './metadata.js';
 import { endpointsFor } from './endpoints.js';
-import { openRepo, type RepoClient } from './client.js';
+import type { RepoClient } from './client.js';
+import { openRepoWithMirrors } from './mirrors.js';
 
 /** Everything pull/push/login need. */
 export interface DistContext {
@@ -34,10 +35,10 @@ export async function* tracked<T>(ctx: DistContext, it: AsyncIterable<T>): Async
   }
 }
 
-/** Opens a repository session on registry `domain` for `actions` (`pull` or `pull,push`). Throws like openRepo. */
+/** Opens a repository session on registry `domain` for `actions` (`pull` or `pull,push`; mirrors as mirrors.ts says). Throws like openRepo. */
 export async function repoSession(ctx: DistContext, domain: string, repoPath: string, creds: RegistryCredentials | undefined, actions: string, signal?: AbortSignal): Promise<RepoClient> {
   const eps = await endpointsFor(domain, ctx.opts);
-  return openRepo({ transport: ctx.transport }, eps, repoPath, { creds, actions, signal });
+  return openRepoWithMirrors({ transport: ctx.transport }, eps, repoPath, { creds, actions, signal });
 }
 
 /** A counting semaphore for parallel transfers. */

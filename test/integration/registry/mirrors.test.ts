@@ -51,6 +51,26 @@ describe('registry-mirrors for docker.io, with fallback to Docker Hub', { concur
     assert.equal(run.stdout.trim(), 'from-mirror');
   });
 
+  // Docker also falls back when a mirror answers but lacks the image (any registry error from a
+  // mirror is a fallback error in moby's pull).
+  test('an image the mirror does not have falls back to Docker Hub', async (t) => {
+    if (skip) return t.skip();
+    const p = await docker(['pull', 'alpine:3.19']);
+    assert.notEqual(p.code, 0);
+    assert.match(p.stderr, /registry-1\.docker\.io\/v2\/: proxyconnect tcp: dial tcp 127\.0\.0\.1:9/);
+  });
+
+  test('pushes never go to a mirror', async (t) => {
+    if (skip) return t.skip();
+    assert.equal((await docker(['tag', 'busybox', 'busybox:pushme'])).code, 0);
+    const p = await docker(['push', 'busybox:pushme']);
+    assert.notEqual(p.code, 0);
+    assert.match(p.stderr + p.stdout, /registry-1\.docker\.io\/v2\/: proxyconnect tcp: dial tcp 127\.0\.0\.1:9/);
+    const tags = (await (await fetch(`http://127.0.0.1:${port}/v2/library/busybox/tags/list`)).json()) as { tags: string[] };
+    assert.deepEqual(tags.tags, ['latest']);
+    assert.equal((await docker(['rmi', 'busybox:pushme'])).code, 0);
+  });
+
   test('with the mirror down the pull falls back to Docker Hub (unreachable here: its error)', async (t) => {
     if (skip) return t.skip();
     assert.equal((await docker(['rmi', 'busybox'])).code, 0);
