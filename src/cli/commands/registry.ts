@@ -13,7 +13,7 @@ export const spec: CommandSpec = {
     { long: 'root', kind: 'string', description: 'Storage directory', helpDefault: '"/var/lib/pier-registry"' },
     { long: 'tls-cert', kind: 'string', description: 'TLS certificate (PEM)' },
     { long: 'tls-key', kind: 'string', description: 'TLS key (PEM)' },
-    { long: 'htpasswd', kind: 'string', description: 'htpasswd file ({SHA} or plain entries) enabling authentication' },
+    { long: 'htpasswd', kind: 'string', description: 'htpasswd file (bcrypt, as htpasswd -B, or {SHA} entries) enabling authentication' },
     { long: 'auth', kind: 'string', description: '"basic" or "token"' },
     { long: 'anonymous-pull', kind: 'bool', description: 'Token auth: allow anonymous pulls' },
     { long: 'dry-run', kind: 'bool', description: 'garbage-collect: only list what would be deleted' },
@@ -28,7 +28,8 @@ export const spec: CommandSpec = {
     // Loaded from the compiled tree (dist/src/registry), not bundled into pier.mjs: the server's
     // imports (https, crypto, util…) would otherwise be evaluated on every pier start.
     const here = import.meta.url;
-    const target = here.endsWith('/pier.mjs') ? new URL('./src/registry/main.js', here) : new URL('../../registry/main.js', here);
+    // From the bundle's chunk (dist/chunks/…), or from the compiled tree (dist/src/cli/commands/).
+    const target = here.includes('/dist/chunks/') ? new URL('../src/registry/main.js', here) : new URL('../../registry/main.js', here);
     const { runRegistryCommand } = (await import(target.href)) as typeof import('../../registry/main.js');
     return runRegistryCommand(argv);
   },
