@@ -87,6 +87,8 @@ export function evaluateTargets(figs: readonly Figure[]): TargetResult[] {
   one('monitor-rss', 'pierd', 3, 'MB', 'conmon ≤ 3 MB RSS per container');
   one('idle-rss', 'pierd', 80, 'MB', 'pierd idle ≤ 80 MB RSS');
   one('ps-1000', 'pierd', 100, 'ms', '`ps -a` with 1000 containers ≤ 100 ms');
+  const serve = medianOf(by('registry-serve'), 'pier registry');
+  out.push({ text: '`pier registry` serves a 200 MB blob at ≥ 500 MiB/s', met: serve === undefined ? null : serve >= 500, detail: serve === undefined ? 'not measured' : `${serve.toFixed(0)} MiB/s` });
   for (const t of RATIO_TARGETS) {
     const f = by(t.id);
     const r = f ? ratio(f) : undefined;
