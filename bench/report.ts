@@ -135,8 +135,9 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
       `Load average before ${machine.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${machine.loadAfter.map((x) => x.toFixed(2)).join(' / ')}.`,
     '',
     `Engines: ${Object.entries(machine.engines).map(([k, v]) => `${k} ${v}`).join('; ')}. Both run side by side as private daemons (own roots and sockets), ` +
-      'measured alternately (A B A B …) with the busybox fixture image; Docker runs with `--bridge none --iptables=false`, so neither engine sets up a bridge network' +
-      (figs.some((f) => f.id === 'net-setup') ? ' — except in the networking figures (bridge, setup cost, DNS), where Docker runs with a bridge: see their notes.' : '.'),
+      'measured alternately (A B A B …) with the busybox fixture image. Docker runs with `--bridge none --iptables=false` while Pier keeps its default bridge, ' +
+      "so in the general figures every Pier container gets a veth and an address and Docker's get none (the comparison favours Docker)" +
+      (figs.some((f) => f.id === 'net-setup') ? '; in the networking figures (bridge, setup cost, DNS) Docker runs with a bridge of its own: see their notes.' : '.'),
     '',
     'Reproduce with `npm run bench` (about 5 minutes on 2 cores; logs 100 MiB, build with a 50 MB COPY, a ~200 MB image for save/load and push/pull) ' +
       'or `npm run bench -- --quick` (fewer rounds; 20 MiB logs, 10 MB COPY, ~40 MB image); `-- --only logs,build,…` measures some groups. ' +
