@@ -53,10 +53,23 @@ export function pidsMentioning(dir: string): number[] {
         out.push(Number(name));
         continue;
       }
-      if (fs.readlinkSync(`/proc/${name}/root`).startsWith(`${dir}/`)) out.push(Number(name));
+      if (fs.readlinkSync(`/proc/${name}/root`).startsWith(`${dir}/`) || rootMountBelow(name, dir)) out.push(Number(name));
     } catch { /* gone */ }
   }
   return out;
+}
+
+/**
+ * Whether the root mount of process `pid` (its mount namespace's "/" line in mountinfo) names a
+ * path below `dir` — a container's overlay rootfs after pivot_root, whose /proc/<pid>/root
+ * reads as "/". Throws when the process is gone.
+ */
+function rootMountBelow(pid: string, dir: string): boolean {
+  for (const line of fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n')) {
+    const f = line.split(' ');
+    if (f[4] === '/') return line.includes(`${dir}/`);
+  }
+  return false;
 }
 
 /** Sends SIGKILL to each process (by id) whose command line mentions `dir`. Never throws. */
