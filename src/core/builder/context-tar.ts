@@ -12,9 +12,10 @@
  */
 import { Readable } from 'node:stream';
 import { invalidArgument } from '../../lib/errors.js';
-import { BLOCK, decodeHeader, entryType, padLen, parsePax, type RawHeader } from '../../lib/tar/header.js';
+import { BLOCK, decodeHeader, padLen, parsePax } from '../../lib/tar/header.js';
 import { decompress, type TarHeader } from '../../lib/tar/index.js';
 import { sniffCompression } from '../../lib/tar/decompress.js';
+import { buildHeader } from '../../lib/tar/reader.js';
 
 /** One entry: its header and its content (iterate it, or leave it: the reader skips it). */
 export interface ContextEntry {
@@ -24,8 +25,6 @@ export interface ContextEntry {
 
 const META_MAX = 16 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
-const headerOnly = new Set(['link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo']);
-const KNOWN_PAX = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime']);
 const eof = () => invalidArgument('unexpected EOF');
 const badHeader = () => invalidArgument('archive/tar: invalid tar header');
 
@@ -84,47 +83,6 @@ class Chunks {
     this.ended = true;
     await this.it.return?.();
   }
-}
-
-function paxNumber(v: Buffer | undefined, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const s = v.toString('latin1');
-  if (!/^-?[0-9]+(\.[0-9]*)?$/.test(s)) throw invalidArgument(`archive/tar: invalid PAX ${what}: ${s}`);
-  return Number(s);
-}
-
-/** The public header from a raw block and its PAX/GNU overrides. Throws InvalidArgument. */
-function toHeader(raw: RawHeader, pax: Map<string, Buffer>, longName?: string, longLink?: string): TarHeader {
-  const name = pax.get('path')?.toString('utf8') ?? longName ?? raw.name;
-  const type = entryType(raw.typeflag, name);
-  if (type === undefined) throw invalidArgument(`archive/tar: unsupported entry type ${JSON.stringify(raw.typeflag)} for ${name}`);
-  const size = headerOnly.has(type) ? 0 : paxNumber(pax.get('size'), 'size') ?? raw.size;
-  if (!Number.isSafeInteger(size) || size < 0) throw badHeader();
-  const mtime = paxNumber(pax.get('mtime'), 'mtime') ?? raw.mtime;
-  const h: TarHeader = {
-    name,
-    type,
-    size,
-    mode: raw.mode & 0o7777,
-    uid: paxNumber(pax.get('uid'), 'uid') ?? raw.uid,
-    gid: paxNumber(pax.get('gid'), 'gid') ?? raw.gid,
-    mtime: new Date(Math.floor(mtime * 1000)),
-  };
-  const uname = pax.get('uname')?.toString('utf8') ?? raw.uname;
-  const gname = pax.get('gname')?.toString('utf8') ?? raw.gname;
-  if (uname) h.uname = uname;
-  if (gname) h.gname = gname;
-  const linkname = pax.get('linkpath')?.toString('utf8') ?? longLink ?? raw.linkname;
-  if (linkname && (type === 'link' || type === 'symlink')) h.linkname = linkname;
-  if (type === 'character-device' || type === 'block-device') {
-    h.devmajor = raw.devmajor;
-    h.devminor = raw.devminor;
-  }
-  for (const [k, v] of pax) {
-    if (k.startsWith('SCHILY.xattr.')) (h.xattrs ??= new Map()).set(k.slice('SCHILY.xattr.'.length), v);
-    else if (!KNOWN_PAX.has(k)) (h.pax ??= {})[k] = v.toString('utf8');
-  }
-  return h;
 }
 
 function isZero(b: Buffer): boolean {
@@ -196,7 +154,7 @@ export async function* readContextTar(source: Readable): AsyncGenerator<ContextE
         continue;
       }
       const merged = globalPax.size === 0 ? pax : new Map([...globalPax, ...pax]);
-      const header = toHeader(raw, merged, longName, longLink);
+      const header = buildHeader(raw, merged, longName, longLink);
       pax = new Map();
       longName = longLink = undefined;
       const state = { left: header.size };

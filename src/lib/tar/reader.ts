@@ -37,12 +37,18 @@ function paxNumber(v: Buffer | undefined, what: string): number | undefined {
   return Number(s);
 }
 
-/** Builds the public header from the raw block and the PAX/GNU overrides. */
-function buildHeader(
+/** PAX keys that become header fields (the others are kept in `pax`). */
+const KNOWN_PAX = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime']);
+
+/**
+ * Builds the public header from the raw block and the PAX/GNU overrides (also used by the
+ * builder's lean context reader). Throws InvalidArgument for an unsupported type or a bad size.
+ */
+export function buildHeader(
   raw: ReturnType<typeof decodeHeader>,
   pax: Map<string, Buffer>,
-  longName: string | undefined,
-  longLink: string | undefined,
+  longName?: string,
+  longLink?: string,
 ): TarHeader {
   const name = pax.get('path')?.toString('utf8') ?? longName ?? raw.name;
   const type = entryType(raw.typeflag, name);
@@ -69,11 +75,10 @@ function buildHeader(
     h.devmajor = raw.devmajor;
     h.devminor = raw.devminor;
   }
-  const known = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime']);
   for (const [k, v] of pax) {
     if (k.startsWith('SCHILY.xattr.')) {
       (h.xattrs ??= new Map()).set(k.slice('SCHILY.xattr.'.length), v);
-    } else if (!known.has(k)) {
+    } else if (!KNOWN_PAX.has(k)) {
       (h.pax ??= {})[k] = v.toString('utf8');
     }
   }
