@@ -18,6 +18,24 @@ export interface LayerSource {
 }
 
 /**
+ * Opens a layer source as a stream that counts the bytes passing through (the tar's size).
+ * Errors of the source are forwarded to the stream. Throws what `src.open` throws.
+ */
+export async function openCounted(src: Pick<LayerSource, 'open'>): Promise<{ stream: Transform; bytes: () => number }> {
+  let count = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      count += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const tar = await src.open();
+  tar.on('error', (e) => stream.destroy(e));
+  tar.pipe(stream);
+  return { stream, bytes: () => count };
+}
+
+/**
  * Applies the layers bottom to top on top of `base` (the parent image's layers), skipping
  * layers already present when their diffId and size are known. Returns the full layer list.
  * Throws InvalidArgument (bad tar or diffId mismatch), Canceled.
@@ -45,18 +63,9 @@ async function applyEach(ctx: ImageContext, out: LayerRef[], sources: LayerSourc
         continue;
       }
     }
-    let count = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        count += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const tar = await src.open();
-    tar.on('error', (e) => counter.destroy(e));
-    tar.pipe(counter);
-    const info = await ctx.snapshots.applyLayer(parent, counter, { expectedDiffId: src.diffId, signal });
-    out.push({ chainId: info.chainId, diffId: info.diffId, size: info.size, tarSize: count });
+    const counted = await openCounted(src);
+    const info = await ctx.snapshots.applyLayer(parent, counted.stream, { expectedDiffId: src.diffId, signal });
+    out.push({ chainId: info.chainId, diffId: info.diffId, size: info.size, tarSize: counted.bytes() });
     parent = info.chainId;
   }
 }

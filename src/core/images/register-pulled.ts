@@ -4,13 +4,13 @@
  * the record, tag and RepoDigest),
  * and giving push what it needs (config bytes, layers with their uncompressed tars).
  */
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { chainIds } from '../../oci/image.js';
 import { familiarName, familiarize, parseReference } from '../../oci/reference.js';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ImageConfigBlob, PulledImage, PushSource } from './index.js';
 import { IMAGES_LOCK, type ImageContext, type LayerRef } from './context.js';
-import { applyLayers, createImageRecord, releaseLayers } from './layers.js';
+import { applyLayers, createImageRecord, openCounted, releaseLayers } from './layers.js';
 import { addReference, eventAttributes } from './tagging.js';
 import { findImage } from './lookup.js';
 
@@ -47,18 +47,9 @@ async function applyPulledLayer(
         return { chainId: existing.chainId, diffId: existing.diffId, size: existing.size, tarSize };
       }
     }
-    let count = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        count += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const tar = await src.open();
-    tar.on('error', (e) => counter.destroy(e));
-    tar.pipe(counter);
-    const info = await ctx.snapshots.applyLayer(parent, counter, { expectedDiffId: diffIds[i]!, signal, waitParent });
-    return { chainId: info.chainId, diffId: info.diffId, size: info.size, tarSize: count };
+    const counted = await openCounted(src);
+    const info = await ctx.snapshots.applyLayer(parent, counted.stream, { expectedDiffId: diffIds[i]!, signal, waitParent });
+    return { chainId: info.chainId, diffId: info.diffId, size: info.size, tarSize: counted.bytes() };
   };
   let ref: LayerRef;
   try {
