@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo). Never throws. */
 export function mountsUnder(dir: string): string[] {
@@ -94,4 +95,40 @@ export function removeTree(dir: string): void {
       unmountUnder(dir);
     }
   }
+}
+
+/** Removes a directory tree of cgroups depth-first (rmdir only: busy cgroups stay). Never throws. */
+function rmdirTree(dir: string): void {
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) rmdirTree(path.join(dir, e.name));
+  try {
+    fs.rmdirSync(dir);
+  } catch { /* busy or gone */ }
+}
+
+/**
+ * Removes the cgroup parent `pier-<first 8 hex of the engine id>` a stopped pier daemon used, in
+ * every hierarchy (cgroup v1 controllers, the v2 tree), once nothing runs in it. Never throws.
+ */
+export function removeDaemonCgroups(dataRoot: string): void {
+  let id: string;
+  try {
+    id = fs.readFileSync(path.join(dataRoot, 'engine-id'), 'utf8').trim().replace(/-/g, '').slice(0, 8).toLowerCase();
+  } catch {
+    return;
+  }
+  if (!/^[0-9a-f]{8}$/.test(id)) return;
+  const root = '/sys/fs/cgroup';
+  const candidates = [path.join(root, `pier-${id}`)];
+  try {
+    for (const e of fs.readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) candidates.push(path.join(root, e.name, `pier-${id}`));
+  } catch {
+    return;
+  }
+  for (const c of candidates) if (fs.existsSync(c)) rmdirTree(c);
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
-import { killProcessesMentioning, removeTree } from './cleanup.js';
+import { killProcessesMentioning, removeDaemonCgroups, removeTree } from './cleanup.js';
 import { netLeftovers, removeNetLeftovers } from './net-cleanup.js';
 import { allocateNetSpace, pierdHasNetFlags, type NetSpace } from './net-space.js';
 import { apiRequest, ping } from './http.js';
@@ -184,6 +184,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<TestDaemon>
     const ours = net && extraArgs.includes(net.bridge) ? [net.bridge] : [];
     removeNetLeftovers(netLeftovers(paths.dataRoot, ours));
     net?.release();
+    removeDaemonCgroups(paths.dataRoot);
   };
 
   let stopped = false;
