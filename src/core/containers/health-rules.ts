@@ -110,8 +110,8 @@ export function limitOutput(chunks: Buffer[]): string {
 export function validateHealthConfig(hc: HealthConfig | null | undefined): void {
   if (!hc) return;
   const MIN_NS = 1e6;
-  const check = (v: number | null | undefined, name: string) => {
-    if (v != null && v !== 0 && v < MIN_NS) throw invalidArgument(`${name} in Healthcheck cannot be less than 1ms`);
+  const check = (v: number | undefined, name: string) => {
+    if (v !== undefined && v !== 0 && v < MIN_NS) throw invalidArgument(`${name} in Healthcheck cannot be less than 1ms`);
   };
   check(hc.Interval, 'Interval');
   check(hc.Timeout, 'Timeout');
