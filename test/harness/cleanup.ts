@@ -112,21 +112,29 @@ function rmdirTree(dir: string): void {
 }
 
 /**
- * Removes the cgroup parent `pier-<first 8 hex of the engine id>` a stopped pier daemon used, in
- * every hierarchy (cgroup v1 controllers, the v2 tree), once nothing runs in it. Never throws.
+ * `pier-<first 8 hex of the engine id>` of the pier daemon with this data root — the name of
+ * both its nftables table and its cgroup parent — or undefined when it has no engine id. Never throws.
+ */
+export function daemonInstanceName(dataRoot: string): string | undefined {
+  try {
+    const id = fs.readFileSync(path.join(dataRoot, 'engine-id'), 'utf8').trim().replace(/-/g, '');
+    return /^[0-9a-f]{8}/i.test(id) ? `pier-${id.slice(0, 8).toLowerCase()}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the cgroup parent (`daemonInstanceName`) a stopped pier daemon used, in every
+ * hierarchy (cgroup v1 controllers, the v2 tree), once nothing runs in it. Never throws.
  */
 export function removeDaemonCgroups(dataRoot: string): void {
-  let id: string;
-  try {
-    id = fs.readFileSync(path.join(dataRoot, 'engine-id'), 'utf8').trim().replace(/-/g, '').slice(0, 8).toLowerCase();
-  } catch {
-    return;
-  }
-  if (!/^[0-9a-f]{8}$/.test(id)) return;
+  const name = daemonInstanceName(dataRoot);
+  if (!name) return;
   const root = '/sys/fs/cgroup';
-  const candidates = [path.join(root, `pier-${id}`)];
+  const candidates = [path.join(root, name)];
   try {
-    for (const e of fs.readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) candidates.push(path.join(root, e.name, `pier-${id}`));
+    for (const e of fs.readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) candidates.push(path.join(root, e.name, name));
   } catch {
     return;
   }

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { daemonInstanceName } from './cleanup.js';
 
 /** What a daemon may have left in the kernel. */
 export interface NetLeftovers {
@@ -18,12 +19,7 @@ export interface NetLeftovers {
 
 /** The nftables table name of the daemon with this data root, or undefined. Never throws. */
 export function nftTableOf(dataRoot: string): string | undefined {
-  try {
-    const id = fs.readFileSync(path.join(dataRoot, 'engine-id'), 'utf8').trim().replace(/-/g, '');
-    return /^[0-9a-f]{8}/i.test(id) ? `pier-${id.slice(0, 8).toLowerCase()}` : undefined;
-  } catch {
-    return undefined;
-  }
+  return daemonInstanceName(dataRoot);
 }
 
 /**
