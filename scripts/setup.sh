@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine to build, run and test Pier. Idempotent; run as root.
-#   scripts/setup.sh [--with-docker] [--no-apt] [--no-link]
-#     --with-docker  also install Debian's docker.io (a real dockerd for benchmarks and
-#                    comparison runs; it is never enabled or started by this script)
-#     --no-apt       skip apt-get (packages already installed)
-#     --no-link      do not symlink pier/pierd into /usr/local/bin
+#   scripts/setup.sh [--with-docker] [--no-apt] [--no-link] [--cgroups-only]
+#     --with-docker   also install Debian's docker.io (a real dockerd for benchmarks and
+#                     comparison runs; it is never enabled or started by this script)
+#     --no-apt        skip apt-get (packages already installed)
+#     --no-link       do not symlink pier/pierd into /usr/local/bin
+#     --cgroups-only  only mount the missing v1 cgroup hierarchies (see below), then exit
 set -euo pipefail
 
-with_docker=0 apt=1 link=1
+with_docker=0 apt=1 link=1 cgroups_only=0
 for arg in "$@"; do
   case "$arg" in
     --with-docker) with_docker=1 ;;
     --no-apt) apt=0 ;;
     --no-link) link=0 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --cgroups-only) cgroups_only=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +28,56 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "setup.sh: run as root (sudo $0 $*)" >&2
   exit 1
 fi
+
+# crun (Pier's default runtime) refuses a hybrid cgroup host — tmpfs at /sys/fs/cgroup, cgroup2
+# at /sys/fs/cgroup/unified — whose unified tree still holds controllers ("cgroups in hybrid
+# mode not supported"). Mounting a v1 hierarchy for each such controller at
+# /sys/fs/cgroup/<controller> (what systemd does on hybrid hosts) moves it off the unified tree.
+# Idempotent; never fails the setup: when a mount fails, runc stays the default runtime.
+# PIER_CGROUP_ROOT overrides /sys/fs/cgroup (for testing in a private mount namespace).
+mount_v1_cgroups() {
+  local root=${PIER_CGROUP_ROOT:-/sys/fs/cgroup}
+  if [ "$(stat -f -c %T "$root" 2>/dev/null)" != tmpfs ] || [ "$(stat -f -c %T "$root/unified" 2>/dev/null)" != cgroup2fs ]; then
+    say "cgroups: not a hybrid host, nothing to mount"
+    return 0
+  fi
+  local ctrls
+  ctrls=$(cat "$root/unified/cgroup.controllers" 2>/dev/null || true)
+  if [ -z "$ctrls" ]; then
+    say "cgroups: hybrid host, no controllers on the unified tree (crun can run)"
+    return 0
+  fi
+  local c v1 failed=0
+  for c in $ctrls; do
+    v1=$c
+    [ "$c" = io ] && v1=blkio
+    # Already bound to a v1 hierarchy? (the super options of a cgroup mount name its controllers)
+    if awk -v c="$v1" '$0 ~ / - cgroup / { split($0, p, " - "); split(p[2], f, " "); n = split(f[3], o, ","); for (i = 1; i <= n; i++) if (o[i] == c) found = 1 } END { exit !found }' /proc/self/mountinfo; then
+      continue
+    fi
+    if mkdir -p "$root/$v1" 2>/dev/null && mount -t cgroup -o "$v1" cgroup "$root/$v1" 2>/dev/null; then
+      say "cgroups: mounted the v1 $v1 hierarchy at $root/$v1 (moves it off the unified tree for crun)"
+    else
+      echo "setup.sh: warning: cannot mount the v1 $v1 cgroup hierarchy at $root/$v1; crun refuses this host, runc stays the default runtime" >&2
+      rmdir "$root/$v1" 2>/dev/null || true
+      failed=1
+    fi
+  done
+  if [ "$failed" = 0 ]; then
+    ctrls=$(cat "$root/unified/cgroup.controllers" 2>/dev/null || true)
+    if [ -n "$ctrls" ]; then
+      echo "setup.sh: warning: the unified cgroup tree still holds: $ctrls; runc stays the default runtime" >&2
+    fi
+  fi
+  return 0
+}
+
+if [ "$cgroups_only" = 1 ]; then
+  mount_v1_cgroups || true
+  exit 0
+fi
+
+mount_v1_cgroups || true
 
 if [ "$apt" = 1 ]; then
   pkgs=(runc crun conmon tini busybox-static zstd iproute2 nftables util-linux skopeo python3-docker docker-compose tar ca-certificates)

@@ -28,11 +28,21 @@ import { createError } from './runtime-errors.js';
 import { buildRuntimeTable, findExecutable, probeCgroupLayout } from './runtimes.js';
 import { normalizeSignal } from './signals.js';
 import { updateResources } from './update.js';
+import type { OciSpec } from '../../oci/runtime-spec.js';
 
 const ms = (a: number, b: number): number => Math.round(b - a);
 
 /** runc without extra global args: its state layout is known (fifo-start.ts, fast-delete.ts). */
 const isPlainRunc = (cli: RuntimeCli): boolean => cli.binary.name === 'runc' && path.basename(cli.binary.path) === 'runc' && cli.binary.runtimeArgs.length === 0;
+
+/** The spec without a `pids.limit` ≤ 0 (unlimited; crun 1.8.1 fails writing "-1"). Pure. */
+function withoutUnlimitedPids(spec: OciSpec): OciSpec {
+  const pids = spec.linux?.resources?.pids;
+  if (!pids || pids.limit > 0) return spec;
+  const resources = { ...spec.linux!.resources };
+  delete resources.pids;
+  return { ...spec, linux: { ...spec.linux, resources } };
+}
 
 /**
  * Creates the runtime wrapper: probes the cgroup layout and installed runtimes, creates the
@@ -88,7 +98,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const proc = o.spec.process ? { ...o.spec.process, terminal: o.terminal } : undefined;
     // The runtime sets the initial size itself at create (no race with the first output).
     if (proc && o.terminal && o.consoleSize && o.consoleSize.height > 0 && o.consoleSize.width > 0) proc.consoleSize = { ...o.consoleSize };
-    const spec = { ...o.spec, process: proc };
+    const spec = withoutUnlimitedPids({ ...o.spec, process: proc });
     await Promise.all([
       writeFileVolatile(path.join(o.bundleDir, 'config.json'), JSON.stringify(spec)),
       files.writeMeta({

@@ -31,7 +31,11 @@ test('runtime table and default choice', async () => {
     const t = await buildRuntimeTable({ runtimes: { mine: { path: fake, runtimeArgs: ['--debug'] } } }, 'hybrid');
     assert.deepEqual(t.table.get('mine'), { name: 'mine', path: fake, runtimeArgs: ['--debug'] });
     if (t.table.has('runc')) assert.equal(t.default, 'runc');
-    if (t.table.has('crun')) assert.equal((await buildRuntimeTable({}, 'v2')).default, 'crun');
+    if (t.table.has('crun')) {
+      assert.equal((await buildRuntimeTable({}, 'v2')).default, 'crun');
+      assert.equal((await buildRuntimeTable({}, 'v1')).default, 'crun');
+      if (t.table.has('runc')) assert.equal((await buildRuntimeTable({ defaultRuntime: 'runc' }, 'v1')).default, 'runc');
+    }
     assert.equal((await buildRuntimeTable({ runtimes: { mine: { path: fake } }, defaultRuntime: 'mine' }, 'v1')).default, 'mine');
     await assert.rejects(buildRuntimeTable({ defaultRuntime: 'nope' }, 'v1'), /specified default runtime 'nope' does not exist/);
   } finally {

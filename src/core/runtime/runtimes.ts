@@ -1,7 +1,9 @@
 /**
  * The table of OCI runtimes (runc, crun and daemon.json `runtimes`) and the cheap probe that
- * picks the default: crun refuses hybrid cgroup hosts ("cgroups in hybrid mode not supported"),
- * so crun is preferred only on a pure cgroup v2 host; otherwise runc.
+ * picks the default. crun is the default wherever it can run: on a pure cgroup v2 host, on a
+ * v1 host, and on a hybrid host whose unified tree holds no controllers (every controller has
+ * its v1 hierarchy; scripts/setup.sh mounts the missing ones). crun 1.8.1 refuses a hybrid host
+ * whose unified tree holds controllers ("cgroups in hybrid mode not supported"): runc there.
  */
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,7 +34,11 @@ export async function findExecutable(name: string, envPath = process.env.PATH ??
 /** The host's cgroup layout, as far as runtime choice is concerned. */
 export type CgroupLayout = 'v2' | 'hybrid' | 'v1';
 
-/** Inspects /sys/fs/cgroup: pure v2, hybrid with controllers on the v2 tree, or plain v1. */
+/**
+ * Inspects /sys/fs/cgroup: `v2` (pure unified), `hybrid` (a unified tree at `unified/` that
+ * holds controllers: crun refuses that), or `v1` (v1 hierarchies, with or without an empty
+ * unified tree). Never throws.
+ */
 export async function probeCgroupLayout(root = '/sys/fs/cgroup'): Promise<CgroupLayout> {
   try {
     await access(path.join(root, 'cgroup.controllers'));
@@ -51,7 +57,8 @@ export async function probeCgroupLayout(root = '/sys/fs/cgroup'): Promise<Cgroup
 /**
  * Builds the runtime table: runc and crun when installed, plus configured extras (which
  * override built-ins of the same name). Picks the default: `defaultRuntime` when given (must be
- * in the table, else InvalidArgument), otherwise crun on pure v2, else runc, else anything.
+ * in the table, else InvalidArgument), otherwise crun unless the layout is `hybrid` (crun refuses
+ * it), then runc, else anything.
  * Throws InvalidArgument when no runtime is available.
  */
 export async function buildRuntimeTable(
@@ -71,7 +78,7 @@ export async function buildRuntimeTable(
     if (!table.has(options.defaultRuntime)) throw invalidArgument(`specified default runtime '${options.defaultRuntime}' does not exist`);
     return { table, default: options.defaultRuntime };
   }
-  const order = layout === 'v2' ? ['crun', 'runc'] : ['runc', 'crun'];
+  const order = layout === 'hybrid' ? ['runc'] : ['crun', 'runc'];
   const def = order.find((n) => table.has(n)) ?? [...table.keys()][0];
   if (!def) throw invalidArgument('no OCI runtime found (install runc or crun)');
   return { table, default: def };

@@ -80,7 +80,9 @@ test('resources', () => {
   assert.deepEqual(r.memory, { limit: 100 << 20, swap: 200 << 20, disableOOMKiller: true });
   assert.deepEqual(r.cpu, { shares: 512, cpus: '0', period: 100000, quota: 150000 });
   assert.deepEqual(r.pids, { limit: 20 });
-  assert.deepEqual(buildSpec(base({ PidsLimit: 0 })).linux!.resources!.pids, { limit: -1 });
+  // Unlimited: no pids section at create (crun rejects -1); update still sends -1 (see resources.ts).
+  assert.equal(buildSpec(base({ PidsLimit: 0 })).linux!.resources!.pids, undefined);
+  assert.equal(buildSpec(base({ PidsLimit: -1 })).linux!.resources!.pids, undefined);
 });
 
 test('read-only rootfs, tmpfs, init, ulimits, sysctls, user mounts', () => {

@@ -8,7 +8,7 @@ import type { OciDevice, OciDeviceCgroup, OciNamespace, OciProcess, OciSpec } fr
 import { computeCapabilities } from './capabilities.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_NETNS_SYSCTLS, DEFAULT_READONLY_PATHS } from './defaults.js';
 import { buildMounts, INIT_PATH_IN_CONTAINER } from './mounts.js';
-import { buildResources, buildRlimits, defaultDeviceRules, parseDeviceCgroupRule } from './resources.js';
+import { buildCreateResources, buildRlimits, defaultDeviceRules, parseDeviceCgroupRule } from './resources.js';
 import { seccompFor } from './seccomp.js';
 import { parseSecurityOpts } from './security-opts.js';
 import type { SpecInput } from './types.js';
@@ -118,7 +118,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       namespaces,
       devices,
       cgroupsPath: input.cgroupsPath,
-      resources: { devices: deviceRules, ...buildResources(hc) },
+      resources: { devices: deviceRules, ...buildCreateResources(hc) },
       sysctl,
     },
   };

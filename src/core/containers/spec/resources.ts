@@ -33,7 +33,12 @@ export function parseDeviceCgroupRule(rule: string): OciDeviceCgroup {
   return { allow: true, type: m[1] as 'a' | 'c' | 'b', major: num(m[2]!), minor: num(m[3]!), access: m[4]! };
 }
 
-/** Resources of a container (memory, cpu, pids, blkio); undefined parts are left out. Throws InvalidArgument for negative CpuShares. Pure. */
+/**
+ * Resources of a container (memory, cpu, pids, blkio) for `runtime update`; undefined parts are
+ * left out. PidsLimit ≤ 0 (unlimited) gives `pids.limit: -1`, which runc writes as "max" (the
+ * runtime wrapper does the same for crun, which rejects -1). Throws InvalidArgument for negative
+ * CpuShares. Pure.
+ */
 export function buildResources(hc: HostConfig): OciResources {
   const r: OciResources = {};
   const mem: NonNullable<OciResources['memory']> = {};
@@ -65,6 +70,17 @@ export function buildResources(hc: HostConfig): OciResources {
 
   if (hc.PidsLimit !== undefined && hc.PidsLimit !== null) r.pids = { limit: hc.PidsLimit > 0 ? hc.PidsLimit : -1 };
   if (hc.BlkioWeight) r.blockIO = { weight: hc.BlkioWeight };
+  return r;
+}
+
+/**
+ * Resources for a new container's config.json: {@link buildResources} without an unlimited
+ * `pids` (a fresh cgroup has no limit; crun 1.8.1 fails writing "-1" to pids.max, as Docker
+ * leaves it out too). Throws like buildResources. Pure.
+ */
+export function buildCreateResources(hc: HostConfig): OciResources {
+  const r = buildResources(hc);
+  if (r.pids && !(r.pids.limit > 0)) delete r.pids;
   return r;
 }
 
