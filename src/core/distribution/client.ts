@@ -88,7 +88,8 @@ export interface RepoClient {
 }
 
 /**
- * Opens a session: pings `/v2/` on each endpoint in turn and keeps the first that answers.
+ * Opens a session: pings `/v2/` on each endpoint in turn and keeps the first that answers (only
+ * the last endpoint's ping is retried).
  * Throws Unavailable (no endpoint reachable) with the last error's message.
  */
 export async function openRepo(
@@ -98,9 +99,13 @@ export async function openRepo(
   opts: { creds?: RegistryCredentials; actions: string; signal?: AbortSignal },
 ): Promise<RepoClient> {
   let lastErr: unknown;
-  for (const ep of endpoints) {
+  for (const [i, ep] of endpoints.entries()) {
     try {
-      const res = await deps.transport.request(`${ep.base}/v2/`, { tls: ep.tls, signal: opts.signal, attempts: ep.mirror ? 1 : 2, idleTimeoutMs: 15_000 });
+      // One try when another endpoint follows (HTTPS before an insecure registry's HTTP: a
+      // plain-HTTP port refuses the handshake at once, and a retry's back-off only delays the
+      // fallback, as Docker's single ping does not).
+      const last = i === endpoints.length - 1;
+      const res = await deps.transport.request(`${ep.base}/v2/`, { tls: ep.tls, signal: opts.signal, attempts: ep.mirror || !last ? 1 : 2, idleTimeoutMs: 15_000 });
       res.body.resume();
       if (res.status !== 200 && res.status !== 401) throw unavailable(`${ep.base}/v2/: unexpected status ${res.status}`);
       const auth = createAuthorizer(deps, { creds: opts.creds, tls: ep.tls });
