@@ -131,7 +131,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     if (!r.ok) {
       await cli.raw('delete', ['--force', o.id]).catch(() => undefined);
       await files.remove(o.id, undefined).catch(() => {});
-      throw createError(cli.binary.name, r.message);
+      throw createError(cli.binary.name, r.message, o.spec.process?.args?.[0]);
     }
     if (o.terminal && o.consoleSize) {
       await writeResize(o.bundleDir, o.id, o.consoleSize).catch((e) => log.debug('initial resize failed', { id: o.id, error: String(e) }));
@@ -235,7 +235,9 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
           sessionDir: path.join(options.execRoot, 'execs', o.execId),
           runtimePath: cli.binary.path,
           runtimeArgs: cli.globalArgs,
-          runtimeName: cli.binary.name,
+          // exec.ts words runc's messages ("exec failed: …"); runtime-errors.ts rewrites crun's
+          // messages about a program it cannot run into runc's, so crun is worded like runc.
+          runtimeName: cli.binary.name === 'crun' ? 'runc' : cli.binary.name,
         },
         o,
       );
