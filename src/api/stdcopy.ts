@@ -17,6 +17,20 @@ const HEADER = 8;
 /** Largest payload per frame (sizes are uint32; big chunks are split below this). */
 const MAX_FRAME = 0x7fffffff;
 
+/**
+ * The 8-byte header of a frame of `size` bytes for `stream` (write it, then the payload, to
+ * frame without copying the payload). Throws RangeError when `size` exceeds the uint32 range.
+ */
+export function frameHeader(stream: StdStream, size: number): Buffer {
+  const h = Buffer.allocUnsafe(HEADER);
+  h.writeUInt32BE(size, 4);
+  h[0] = stream;
+  h[1] = 0;
+  h[2] = 0;
+  h[3] = 0;
+  return h;
+}
+
 /** Frames `data` for `stream` (splitting payloads larger than 2 GiB). Never throws. */
 export function encodeFrame(stream: StdStream, data: Buffer | string): Buffer {
   const buf = typeof data === 'string' ? Buffer.from(data) : data;

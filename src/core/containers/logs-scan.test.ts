@@ -56,3 +56,34 @@ test('log config: drivers, daemon defaults, rotation', () => {
   assert.deepEqual(rotationOf({ Type: 'json-file', Config: { 'max-size': '10k', 'max-file': '3' } }), { maxSize: 10240, maxFiles: 3, compress: false });
   assert.equal(rotationOf({ Type: 'json-file', Config: {} }), undefined);
 });
+
+test('scanner: in place and copying give the same bytes; taken frames stay intact', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  let input = '';
+  for (let i = 0; i < 3000; i++) {
+    const text = 'y'.repeat(rnd(300)) + String(i);
+    input += L(String(rnd(60)).padStart(2, '0'), rnd(3) ? 'stdout' : 'stderr', rnd(5) ? 'F' : 'P', text);
+  }
+  const bytes = Buffer.from(input);
+  // Frame boundaries may differ between the modes: compare what each stream received.
+  const perStream = (frames: { stream: number; data: Buffer }[]) =>
+    [1, 2].map((k) => Buffer.concat(frames.filter((f) => f.stream === k).map((f) => f.data)).toString('latin1'));
+  for (const o of [{ stdout: true, stderr: true }, { stdout: true, stderr: false }]) {
+    const copying = new LogScanner({ ...o, timestamps: false, prefix: '' }); // a prefix forces copy mode
+    copying.feed(bytes);
+    const want = perStream(copying.take());
+    for (const step of [1, 97, 4096, 70_000, bytes.length]) {
+      const sc = new LogScanner({ ...o, timestamps: false });
+      const taken: { stream: number; data: Buffer }[] = [];
+      for (let p = 0; p < bytes.length; ) {
+        const { buf, off } = sc.space();
+        const n = bytes.copy(buf, off, p, Math.min(bytes.length, p + step));
+        p += n;
+        sc.commit(n);
+        taken.push(...sc.take());
+      }
+      assert.deepEqual(perStream(taken), want, `step ${step}`);
+    }
+  }
+});

@@ -31,11 +31,34 @@ const SP = 0x20;
 const NL = 0x0a;
 const FRAME = 256 * 1024;
 
-/** Incremental scanner; feed bytes in file order, take frames with `take()`. */
+/** Size of a fresh read buffer; the scanner reads into the free tail of its buffer while that holds at least MIN_SPACE. */
+const READ = 1024 * 1024;
+const MIN_SPACE = 64 * 1024;
+
+/**
+ * Incremental scanner. Bytes come in file order, either read straight into the scanner's
+ * buffer (`space()` then `commit(n)`: no copy) or copied in with `feed()`; frames are taken
+ * with `take()`.
+ *
+ * Without timestamps and details (the common case) the scanner works in place: the text of
+ * kept lines is moved down over the k8s-file prefixes inside the read buffer and frames are
+ * views of it, so a byte is copied once (a memmove) between the file and the socket. The
+ * buffer is then never reused: a new one is allocated when its free tail is too small, and
+ * the unfinished last line is carried over. With timestamps or details the text is copied
+ * into separate frame buffers and the read buffer is reused.
+ */
 export class LogScanner {
-  private rest: Buffer | undefined;
   private readonly out: LogChunk[] = [];
-  private buf = Buffer.allocUnsafe(FRAME);
+  /** The read buffer: bytes [scanFrom, end) are read but not scanned (an unfinished line). */
+  private cur: Buffer | undefined;
+  private scanFrom = 0;
+  private end = 0;
+  /** In place: output position in `cur` and start of the open frame. */
+  private w = 0;
+  private frameStart = 0;
+  private readonly inPlace: boolean;
+  /** Copy mode: the frame buffer. */
+  private buf: Buffer | undefined;
   private pos = 0;
   private start = 0;
   private stream: 1 | 2 = 1;
@@ -56,24 +79,55 @@ export class LogScanner {
     this.untilNs = o.until !== undefined && o.until > 0 ? BigInt(Math.round(o.until * 1e6) + 1) * 1000n : undefined;
     this.prefix = o.prefix !== undefined ? Buffer.from(o.prefix) : undefined;
     this.needTime = o.timestamps || this.sinceNs !== undefined || this.untilNs !== undefined;
+    this.inPlace = !o.timestamps && this.prefix === undefined;
   }
 
-  /** Scans the complete lines of `chunk` (after earlier leftovers). The chunk may be reused afterwards. */
-  feed(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
-      this.rest = undefined;
-    }
-    let s = 0;
-    const len = buf.length;
+  /**
+   * Where to read the next bytes: `buf` from `off` to its end. Pass the count read to
+   * `commit()` before calling `space()` again.
+   */
+  space(): { buf: Buffer; off: number } {
+    const cur = this.cur;
+    if (cur && cur.length - this.end >= MIN_SPACE) return { buf: cur, off: this.end };
+    const rest = this.end - this.scanFrom;
+    let next: Buffer;
+    if (!this.inPlace && cur && cur.length >= 2 * rest + MIN_SPACE) next = cur;
+    else next = Buffer.allocUnsafe(Math.max(READ, 2 * rest + MIN_SPACE));
+    if (this.inPlace) this.cutInPlace();
+    if (cur && rest > 0) cur.copy(next, 0, this.scanFrom, this.end);
+    this.cur = next;
+    this.scanFrom = 0;
+    this.end = rest;
+    this.w = 0;
+    this.frameStart = 0;
+    return { buf: next, off: rest };
+  }
+
+  /** `n` bytes were read into the buffer `space()` gave: scans the complete lines. */
+  commit(n: number): void {
+    const buf = this.cur;
+    if (!buf || n <= 0) return;
+    this.end += n;
+    let s = this.scanFrom;
+    const len = this.end;
     while (s < len) {
       const nl = buf.indexOf(NL, s);
-      if (nl < 0) break;
+      if (nl < 0 || nl >= len) break;
       this.line(buf, s, nl);
       s = nl + 1;
     }
-    if (s < len) this.rest = Buffer.from(buf.subarray(s));
+    this.scanFrom = s;
+  }
+
+  /** Scans the complete lines of `chunk` (after earlier leftovers), copying it in. The chunk may be reused afterwards. */
+  feed(chunk: Buffer): void {
+    let p = 0;
+    while (p < chunk.length) {
+      const { buf, off } = this.space();
+      const n = chunk.copy(buf, off, p);
+      p += n;
+      this.commit(n);
+    }
   }
 
   /** Takes the frames produced so far. */
@@ -84,11 +138,19 @@ export class LogScanner {
 
   /** Whether the scanner holds an incomplete line or an unfinished partial record. */
   get midLine(): boolean {
-    return this.rest !== undefined || !this.atStart[1] || !this.atStart[2];
+    return this.end > this.scanFrom || !this.atStart[1] || !this.atStart[2];
+  }
+
+  private cutInPlace(): void {
+    if (this.w > this.frameStart) {
+      this.out.push({ stream: this.stream, data: this.cur!.subarray(this.frameStart, this.w) });
+      this.frameStart = this.w;
+    }
   }
 
   private cut(): void {
-    if (this.pos > this.start) {
+    if (this.inPlace) this.cutInPlace();
+    else if (this.buf && this.pos > this.start) {
       this.out.push({ stream: this.stream, data: this.buf.subarray(this.start, this.pos) });
       this.start = this.pos;
     }
@@ -99,7 +161,7 @@ export class LogScanner {
       this.cut();
       this.stream = stream;
     }
-    if (this.pos + n > this.buf.length) {
+    if (!this.buf || this.pos + n > this.buf.length) {
       this.cut();
       this.buf = Buffer.allocUnsafe(Math.max(FRAME, n));
       this.pos = 0;
@@ -110,14 +172,24 @@ export class LogScanner {
   private put(stream: 1 | 2, src: Buffer, a: number, b: number): void {
     const n = b - a;
     if (n <= 0) return;
+    if (this.inPlace) {
+      // src is the read buffer and a >= w: move the text down over the prefixes.
+      if (stream !== this.stream) {
+        this.cutInPlace();
+        this.stream = stream;
+      }
+      if (a !== this.w) src.copyWithin(this.w, a, b);
+      this.w += n;
+      return;
+    }
     this.room(stream, n);
-    src.copy(this.buf, this.pos, a, b);
+    src.copy(this.buf!, this.pos, a, b);
     this.pos += n;
   }
 
   private putString(stream: 1 | 2, s: string): void {
     this.room(stream, s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    this.pos += this.buf!.write(s, this.pos, 'latin1');
   }
 
   /** Handles buf[a, nl) where buf[nl] is the newline. */

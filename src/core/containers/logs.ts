@@ -95,9 +95,10 @@ async function openSources(files: string[]): Promise<Source[]> {
   return out;
 }
 
-async function readAt(s: Source, buf: Buffer, pos: number, len: number): Promise<number> {
-  if (s.kind === 'gz') return s.data.copy(buf, 0, pos, Math.min(s.data.length, pos + len));
-  const { bytesRead } = await s.fh.read(buf, 0, len, pos);
+/** Reads up to `len` bytes of `s` at `pos` into `buf` at `off`; returns the count. */
+async function readAt(s: Source, buf: Buffer, pos: number, len: number, off = 0): Promise<number> {
+  if (s.kind === 'gz') return s.data.copy(buf, off, pos, Math.min(s.data.length, pos + len));
+  const { bytesRead } = await s.fh.read(buf, off, len, pos);
   return bytesRead;
 }
 
@@ -193,16 +194,16 @@ export async function* readLogs(rec: ContainerRecord, o: LogsOptions, hooks: Fol
         liveOffset = live?.size ?? 0;
       }
     }
-    const buf = Buffer.allocUnsafe(READ);
     for (let i = startIndex; i < sources.length; i++) {
       const s = sources[i]!;
       let pos = i === startIndex ? startOffset : 0;
       const end = sizeOf(s);
       while (pos < end) {
-        const got = await readAt(s, buf, pos, Math.min(READ, end - pos));
+        const { buf, off } = scanner.space();
+        const got = await readAt(s, buf, pos, Math.min(buf.length - off, end - pos), off);
         if (got === 0) break;
         pos += got;
-        scanner.feed(buf.subarray(0, got));
+        scanner.commit(got);
         for (const c of scanner.take()) yield c;
       }
       if (s === live) liveOffset = pos;
@@ -272,7 +273,6 @@ async function* follow(
   } catch {
     /* poll only */
   }
-  const buf = Buffer.allocUnsafe(READ);
   let next: string | undefined;
   try {
     for (;;) {
@@ -295,10 +295,11 @@ async function* follow(
         chain?.at(token, (await fh.stat()).ino);
         const drainOpen = async function* (h: FileHandle): AsyncGenerator<LogChunk> {
           for (;;) {
-            const { bytesRead } = await h.read(buf, 0, buf.length, offset);
+            const { buf, off } = scanner.space();
+            const { bytesRead } = await h.read(buf, off, buf.length - off, offset);
             if (bytesRead === 0) return;
             offset += bytesRead;
-            scanner.feed(buf.subarray(0, bytesRead));
+            scanner.commit(bytesRead);
             yield* scanner.take();
             if (o.signal.aborted) return;
           }

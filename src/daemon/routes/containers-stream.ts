@@ -8,7 +8,7 @@ import { startStream, writeChunk } from '../context.js';
 import { hijack, pumpSession, streamContentType, MULTIPLEXED_STREAM, RAW_STREAM } from '../hijack.js';
 import type { Router } from '../router.js';
 import { boolParam, strParam, timestampParam } from '../../api/query.js';
-import { encodeFrame } from '../../api/stdcopy.js';
+import { encodeFrame, frameHeader } from '../../api/stdcopy.js';
 import { versionLess } from '../../api/version.js';
 import type { WaitCondition } from '../../core/containers/index.js';
 import { invalidArgument, toEngineError } from '../../lib/errors.js';
@@ -50,6 +50,9 @@ const wait: Handler = async (ctx) => {
   ctx.res.end(JSON.stringify(body) + '\n');
 };
 
+/** Largest stdcopy payload per frame (sizes are uint32). */
+const MAX_FRAME = 0x7fffffff;
+
 const logs: Handler = async (ctx) => {
   const q = ctx.query;
   const stdout = boolParam(q, 'stdout');
@@ -73,10 +76,24 @@ const logs: Handler = async (ctx) => {
   await streamEntries(ctx, out.tty, out.entries);
 };
 
+/**
+ * Writes log chunks as they come: raw for a TTY, else each as a stdcopy header and the payload
+ * as two writes of the same tick (one writev; the payload is never copied). Frames above the
+ * uint32 range are split. An error after the headers is sent in-band (stream 3).
+ */
 async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIterable<{ stream: 1 | 2; data: Buffer }>): Promise<void> {
   try {
     for await (const e of entries) {
-      if (!(await writeChunk(ctx, tty ? e.data : encodeFrame(e.stream, e.data)))) return;
+      if (tty) {
+        if (!(await writeChunk(ctx, e.data))) return;
+        continue;
+      }
+      for (let off = 0; off < e.data.length; off += MAX_FRAME) {
+        const part = e.data.length <= MAX_FRAME ? e.data : e.data.subarray(off, off + MAX_FRAME);
+        if (ctx.res.destroyed || ctx.res.writableEnded) return;
+        ctx.res.write(frameHeader(e.stream, part.length));
+        if (!(await writeChunk(ctx, part))) return;
+      }
     }
   } catch (e) {
     if (ctx.signal.aborted) return;
