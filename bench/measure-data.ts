@@ -34,10 +34,27 @@ function seriesOf(engines: readonly BenchEngine[], m: Map<string, number[]>): Se
 }
 
 /**
- * A container writes `mib` MiB to stdout in ~1 KiB lines; per engine and round: time of
- * `logs -f` from just after `run -d` until it ends (write + follow), then of a full `logs`
- * read-back, both as MiB/s. An engine whose run/logs fails is listed in `skipped`. Never throws
- * for engine failures.
+ * Writes `bytes` of 1 KiB lines (1023 × "x" and a newline) to `file`. Throws on file system
+ * errors.
+ */
+function writeLinesFile(file: string, bytes: number): void {
+  const chunk = Buffer.alloc(MiB, 'x');
+  for (let i = 1023; i < chunk.length; i += 1024) chunk[i] = 0x0a;
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let left = bytes; left > 0; left -= chunk.length) fs.writeSync(fd, chunk, 0, Math.min(left, chunk.length));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * A container writes `mib` MiB to stdout in 1 KiB lines: `cat` of a file of such lines made
+ * once in a temp dir and bind-mounted read-only (the same workload for every engine; busybox's
+ * `yes | head -c` alone tops out near the engines' speed here, so it would measure busybox).
+ * Per engine and round: time of `logs -f` from just after `run -d` until it ends (write +
+ * follow), then of a full `logs` read-back, both as MiB/s. An engine whose run/logs fails is
+ * listed in `skipped`. Never throws for engine failures; throws on file system errors.
  */
 export async function logsThroughput(engines: readonly BenchEngine[], mib: number, rounds: number): Promise<Figure[]> {
   const follow = new Map<string, number[]>();
@@ -45,29 +62,36 @@ export async function logsThroughput(engines: readonly BenchEngine[], mib: numbe
   const skipped: string[] = [];
   const bad = new Set<string>();
   const bytes = mib * MiB;
-  // 1023 x's plus the newline: 1 KiB lines.
-  const script = `yes "$(head -c 1023 /dev/zero | tr '\\0' x)" | head -c ${bytes}`;
-  for (let r = 0; r < rounds; r++) {
-    for (const e of engines) {
-      if (bad.has(e.name)) continue;
-      try {
-        const c = await must(runDocker(e.daemon, ['run', '-d', 'busybox', 'sh', '-c', script]), `${e.name} run -d`);
-        const id = c.stdout.trim();
-        const f = await streamDocker(e.daemon, ['logs', '-f', id], 600_000);
-        if (f.code !== 0 || f.bytes !== bytes) throw new Error(`logs -f: exit ${f.code}, ${f.bytes} of ${bytes} bytes: ${f.stderr.trim()}`);
-        await must(runDocker(e.daemon, ['wait', id]), `${e.name} wait`);
-        const b = await streamDocker(e.daemon, ['logs', id], 600_000);
-        if (b.code !== 0 || b.bytes !== bytes) throw new Error(`logs: exit ${b.code}, ${b.bytes} of ${bytes} bytes: ${b.stderr.trim()}`);
-        push(follow, e.name, mib / (f.ms / 1000));
-        push(read, e.name, mib / (b.ms / 1000));
-        await runDocker(e.daemon, ['rm', '-f', id]);
-      } catch (err) {
-        bad.add(e.name);
-        skipped.push(`${e.name}: ${err instanceof Error ? err.message : String(err)}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pier-bench-logs-'));
+  const file = path.join(dir, 'lines');
+  try {
+    writeLinesFile(file, bytes);
+    for (let r = 0; r < rounds; r++) {
+      for (const e of engines) {
+        if (bad.has(e.name)) continue;
+        try {
+          const c = await must(runDocker(e.daemon, ['run', '-d', '-v', `${file}:/lines:ro`, 'busybox', 'cat', '/lines']), `${e.name} run -d`);
+          const id = c.stdout.trim();
+          const f = await streamDocker(e.daemon, ['logs', '-f', id], 600_000);
+          if (f.code !== 0 || f.bytes !== bytes) throw new Error(`logs -f: exit ${f.code}, ${f.bytes} of ${bytes} bytes: ${f.stderr.trim()}`);
+          await must(runDocker(e.daemon, ['wait', id]), `${e.name} wait`);
+          const b = await streamDocker(e.daemon, ['logs', id], 600_000);
+          if (b.code !== 0 || b.bytes !== bytes) throw new Error(`logs: exit ${b.code}, ${b.bytes} of ${bytes} bytes: ${b.stderr.trim()}`);
+          push(follow, e.name, mib / (f.ms / 1000));
+          push(read, e.name, mib / (b.ms / 1000));
+          await runDocker(e.daemon, ['rm', '-f', id]);
+        } catch (err) {
+          bad.add(e.name);
+          skipped.push(`${e.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const notes = [`${mib} MiB in 1 KiB lines from \`yes | head -c\`; default log driver of each engine (json-file); ${rounds} alternating rounds`];
+  const notes = [
+    `${mib} MiB in 1 KiB lines (1023 x + newline) written by \`cat\` of a prepared file bind-mounted read-only (same workload for both engines; \`yes | head -c\` in busybox is itself capped near the engines' speed on this machine); default log driver of each engine (json-file); ${rounds} alternating rounds`,
+  ];
   return [
     { id: 'logs-follow', title: `logs: write + \`logs -f\` of ${mib} MiB (throughput)`, unit: 'MiB/s', series: seriesOf(engines, follow), skipped, notes },
     { id: 'logs-read', title: `logs: \`logs\` read-back of ${mib} MiB (throughput)`, unit: 'MiB/s', series: seriesOf(engines, read), skipped: [], notes: [] },
