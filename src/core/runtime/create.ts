@@ -29,6 +29,8 @@ import { buildRuntimeTable, findExecutable, probeCgroupLayout } from './runtimes
 import { normalizeSignal } from './signals.js';
 import { updateResources } from './update.js';
 import type { OciSpec } from '../../oci/runtime-spec.js';
+import { withSeccompBpf } from './seccomp-annotation.js';
+import { createSeccompBpfCompiler } from './seccomp-bpf.js';
 
 const ms = (a: number, b: number): number => Math.round(b - a);
 
@@ -70,6 +72,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
   const exits = await createExitWatcher({ log }, { exitsDir: paths.exitsDir, conmonAlive: (id) => files.conmonAlive(id) });
   const clis = new Map<string, RuntimeCli>();
   for (const [name, bin] of table) clis.set(name, createRuntimeCli(bin, paths.runtimeRoot(name)));
+  const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
   const nativeCalls = (): NativeCalls => (native ??= createNativeCalls());
   const mux = createAttachMux(nativeCalls);
@@ -98,7 +101,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const proc = o.spec.process ? { ...o.spec.process, terminal: o.terminal } : undefined;
     // The runtime sets the initial size itself at create (no race with the first output).
     if (proc && o.terminal && o.consoleSize && o.consoleSize.height > 0 && o.consoleSize.width > 0) proc.consoleSize = { ...o.consoleSize };
-    const spec = withoutUnlimitedPids({ ...o.spec, process: proc });
+    const spec = withSeccompBpf({ log, compiler: seccompBpf }, cli.binary, withoutUnlimitedPids({ ...o.spec, process: proc }));
     await Promise.all([
       writeFileVolatile(path.join(o.bundleDir, 'config.json'), JSON.stringify(spec)),
       files.writeMeta({
