@@ -12,6 +12,7 @@ import type { ContainerRuntime, ExitStatus, RuntimeCreateOptions, RuntimeOptions
 import { createAttachMux } from './attach-mux.js';
 import { startThroughFifo } from './fifo-start.js';
 import { deleteStoppedRunc } from './fast-delete.js';
+import { deleteStoppedCrun, startCrunThroughFifo } from './crun-fast.js';
 import { writeFileVolatile } from '../../lib/atomic-file.js';
 import { startExec } from './exec.js';
 import { sweepExecSessions } from './exec-sweep.js';
@@ -36,6 +37,8 @@ const ms = (a: number, b: number): number => Math.round(b - a);
 
 /** runc without extra global args: its state layout is known (fifo-start.ts, fast-delete.ts). */
 const isPlainRunc = (cli: RuntimeCli): boolean => cli.binary.name === 'runc' && path.basename(cli.binary.path) === 'runc' && cli.binary.runtimeArgs.length === 0;
+/** crun without extra global args: its state layout is known (crun-fast.ts). */
+const isPlainCrun = (cli: RuntimeCli): boolean => cli.binary.name === 'crun' && path.basename(cli.binary.path) === 'crun' && cli.binary.runtimeArgs.length === 0;
 
 /** The spec without a `pids.limit` ≤ 0 (unlimited; crun 1.8.1 fails writing "-1"). Pure. */
 function withoutUnlimitedPids(spec: OciSpec): OciSpec {
@@ -165,10 +168,15 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const t0 = performance.now();
     const meta = await files.meta(id);
     const cli = cliFor(meta.runtime);
-    // A runc container whose exit conmon recorded is deleted without spawning runc when
-    // possible (fast-delete.ts); otherwise, and for anything still running, `runc delete`.
+    // A runc or crun container whose exit conmon recorded is deleted without spawning the
+    // runtime when possible (fast-delete.ts, crun-fast.ts); otherwise, and for anything still
+    // running, `runtime delete`.
     const stats = { retries: 0 };
-    const fast = isPlainRunc(cli) && (await exits.read(id).catch(() => undefined)) !== undefined && (await deleteStoppedRunc(paths.runtimeRoot(cli.binary.name), id, stats));
+    const exited = async () => (await exits.read(id).catch(() => undefined)) !== undefined;
+    const root = paths.runtimeRoot(cli.binary.name);
+    const fast =
+      (isPlainRunc(cli) && (await exited()) && (await deleteStoppedRunc(root, id, stats))) ||
+      (isPlainCrun(cli) && (await exited()) && (await deleteStoppedCrun(root, id, cgroupMounts, stats)));
     if (!fast) {
       const r = await cli.raw('delete', force ? ['--force', id] : [id]);
       if (r.code !== 0 && !/does not exist|not found|No such file/i.test(r.stderr)) {
@@ -188,10 +196,14 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
 
   const start = async (id: string): Promise<void> => {
     const cli = await cliOf(id);
-    // runc: release the init through its exec fifo (see fifo-start.ts); anything else, or a
-    // fifo nobody waits on, goes through the runtime's own `start` for its exact errors.
+    // runc and crun: release the init through its exec fifo (fifo-start.ts, crun-fast.ts);
+    // anything else, or a fifo nobody waits on, goes through the runtime's own `start` for its
+    // exact errors.
     if (isPlainRunc(cli)) {
       if (await startThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
+      log.debug('exec fifo not ready; running runtime start', { id });
+    } else if (isPlainCrun(cli)) {
+      if (await startCrunThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
       log.debug('exec fifo not ready; running runtime start', { id });
     }
     await cli.checked('start', [id], id);

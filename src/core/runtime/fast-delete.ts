@@ -25,8 +25,8 @@ interface RuncState {
   };
 }
 
-/** True when the init process recorded in the state still runs (same pid and start time). */
-async function initAlive(pid: number | undefined, start: number | undefined): Promise<boolean> {
+/** True when the init process recorded in a runtime's state still runs (same pid and start time). Never throws. */
+export async function initAlive(pid: number | undefined, start: number | undefined): Promise<boolean> {
   if (!pid) return false;
   let stat: string;
   try {
@@ -40,8 +40,11 @@ async function initAlive(pid: number | undefined, start: number | undefined): Pr
   return start === undefined || Number(f[19]) === start;
 }
 
-/** Removes one cgroup directory, retrying while the kernel still tears its tasks down. */
-async function removeCgroup(dir: string, stats: { retries: number }): Promise<boolean> {
+/**
+ * Removes one cgroup directory, retrying while the kernel still tears its tasks down. Resolves
+ * true when it is gone (or was absent), false when it stays busy or cannot be removed. Never throws.
+ */
+export async function removeCgroup(dir: string, stats: { retries: number }): Promise<boolean> {
   for (let delay = 2; ; delay *= 2) {
     try {
       await rmdir(dir);

@@ -1,0 +1,99 @@
+/**
+ * `crun start` and `crun delete` of a stopped container without spawning crun, for crun 1.x's
+ * state layout (`<root>/<id>/status`, `config.json`, `exec.fifo`).
+ *
+ * Start: a container crun created waits in its init, reading `exec.fifo`; `crun start` opens the
+ * fifo for writing, unlinks it (crun reports `created` while it exists) and writes one zero
+ * byte, then runs poststart hooks. Delete of an exited container: crun removes the container's
+ * cgroup (one directory per hierarchy, same path everywhere) and its state directory, then runs
+ * poststop hooks.
+ *
+ * Anything not handled exactly like crun makes these return false and the caller runs crun
+ * itself: hooks, systemd-managed cgroups, no private pid namespace (crun must then kill what is
+ * left in the cgroup), an init that still runs, cgroups the container nested, unreadable state.
+ */
+import { constants } from 'node:fs';
+import { open, readFile, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { initAlive, removeCgroup } from './fast-delete.js';
+
+/** The parts of crun's `status` file this module reads. */
+interface CrunStatus {
+  pid?: number;
+  'process-start-time'?: number;
+  'cgroup-path'?: string;
+  scope?: string;
+  'systemd-cgroup'?: boolean;
+}
+
+/** The parts of the config.json copy in crun's state directory this module reads. */
+interface CrunConfig {
+  hooks?: Record<string, unknown[] | null> | null;
+  linux?: { namespaces?: { type?: string; path?: string }[] };
+}
+
+const hasHooks = (c: CrunConfig, kinds: string[]): boolean => kinds.some((k) => (c.hooks?.[k]?.length ?? 0) > 0);
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Releases the created crun container `id` under state root `root` (see the file comment).
+ * Resolves true once the init was released and the fifo removed; false when the caller must
+ * run `crun start` (no fifo or nobody reading it, poststart hooks, unreadable config). Never throws.
+ */
+export async function startCrunThroughFifo(root: string, id: string): Promise<boolean> {
+  const dir = path.join(root, id);
+  const config = await readJson<CrunConfig>(path.join(dir, 'config.json'));
+  if (!config || hasHooks(config, ['poststart'])) return false;
+  const fifo = path.join(dir, 'exec.fifo');
+  let fh;
+  try {
+    // Non-blocking: ENXIO when no init holds the read end (it exited): crun start reports that.
+    fh = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    await unlink(fifo);
+    await fh.write(Buffer.alloc(1));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await fh.close().catch(() => {});
+  }
+}
+
+/**
+ * Deletes the exited crun container `id` under state root `root`, removing its cgroup under each
+ * of `cgroupMounts` (the host's cgroup mount points). Resolves true when done; false when the
+ * caller must run `crun delete` (see the file comment). `stats.retries` counts the waits for a
+ * cgroup still busy. Never throws.
+ */
+export async function deleteStoppedCrun(root: string, id: string, cgroupMounts: string[], stats: { retries: number } = { retries: 0 }): Promise<boolean> {
+  const dir = path.join(root, id);
+  const [status, config] = await Promise.all([readJson<CrunStatus>(path.join(dir, 'status')), readJson<CrunConfig>(path.join(dir, 'config.json'))]);
+  if (!status || !config || hasHooks(config, ['poststop'])) return false;
+  if (status['systemd-cgroup'] || status.scope) return false;
+  const pidNs = config.linux?.namespaces?.find((n) => n.type === 'pid');
+  if (!pidNs || pidNs.path) return false;
+  if (await initAlive(status.pid, status['process-start-time'])) return false;
+  const cg = status['cgroup-path'] ?? '';
+  if (cg) {
+    if (!cg.startsWith('/') || cg === '/' || cg.split('/').includes('..') || cgroupMounts.length === 0) return false;
+    const removed = await Promise.all(cgroupMounts.map((m) => removeCgroup(path.join(m, cg), stats)));
+    if (removed.includes(false)) return false;
+  }
+  try {
+    await rm(dir, { recursive: true, force: true });
+  } catch {
+    return false;
+  }
+  return true;
+}
