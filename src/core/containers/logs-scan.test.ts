@@ -87,3 +87,59 @@ test('scanner: in place and copying give the same bytes; taken frames stay intac
     }
   }
 });
+
+test('read buffer pool: a buffer is reused only after retirement and every frame released', async () => {
+  const { ReadBufferPool } = await import('./logs-pool.js');
+  const pool = new ReadBufferPool(16, 2);
+  const a = pool.get(16);
+  const r1 = pool.frame(a)!;
+  const r2 = pool.frame(a)!;
+  pool.retire(a);
+  r1();
+  r1(); // idempotent
+  assert.notEqual(pool.get(16), a, 'one frame still open');
+  r2();
+  assert.equal(pool.get(16), a);
+  assert.equal(pool.frame(Buffer.alloc(4)), undefined);
+  assert.equal(pool.get(32).length, 32);
+});
+
+test('scanner: unreleased frames are never overwritten; released buffers are recycled', () => {
+  const line = L('01', 'stdout', 'F', 'z'.repeat(1000));
+  const bytes = Buffer.from(line.repeat(5000)); // ~5 MiB: several read buffers
+  const sc = new LogScanner({ stdout: true, stderr: true, timestamps: false });
+  const kept: Buffer[] = [];
+  const seen = new Set<ArrayBufferLike>();
+  let p = 0;
+  let i = 0;
+  while (p < bytes.length) {
+    const { buf, off } = sc.space();
+    seen.add(buf.buffer);
+    const n = bytes.copy(buf, off, p, Math.min(bytes.length, p + 300_000));
+    p += n;
+    sc.commit(n);
+    for (const c of sc.take()) {
+      // Release every other frame: their buffers may come back, the kept ones must not change.
+      if (i++ % 2 === 0) c.release?.();
+      else kept.push(Buffer.from(c.data), c.data);
+    }
+  }
+  for (let k = 0; k < kept.length; k += 2) assert.ok(kept[k]!.equals(kept[k + 1]!), 'a kept frame changed');
+  const all = new LogScanner({ stdout: true, stderr: true, timestamps: false });
+  all.feed(bytes);
+  const total = all.take().reduce((s, c) => (c.release?.(), s + c.data.length), 0);
+  assert.equal(total, 5000 * 1001);
+  // Releasing everything as it comes keeps the scanner on few buffers.
+  const sc2 = new LogScanner({ stdout: true, stderr: true, timestamps: false });
+  const bufs = new Set<ArrayBufferLike>();
+  for (let q = 0; q < bytes.length; ) {
+    const { buf, off } = sc2.space();
+    bufs.add(buf.buffer);
+    const n = bytes.copy(buf, off, q, Math.min(bytes.length, q + 1024 * 1024));
+    q += n;
+    sc2.commit(n);
+    for (const c of sc2.take()) c.release?.();
+  }
+  assert.ok(bufs.size <= 2, `${bufs.size} buffers`);
+  assert.ok(seen.size >= 2);
+});

@@ -8,6 +8,7 @@
  */
 import { NanoTimeCache } from './time.js';
 import { formatNano } from './time.js';
+import { ReadBufferPool } from './logs-pool.js';
 
 /** Which lines to produce and how. */
 export interface ScanOptions {
@@ -25,6 +26,12 @@ export interface ScanOptions {
 export interface LogChunk {
   stream: 1 | 2;
   data: Buffer;
+  /**
+   * Set on frames that are views of a pooled read buffer: call it once `data` has been handed
+   * to the kernel (a socket write's callback) so the buffer can be reused (logs-pool.ts).
+   * Optional for consumers: frames never released simply are not recycled.
+   */
+  release?: () => void;
 }
 
 const SP = 0x20;
@@ -57,6 +64,7 @@ export class LogScanner {
   private w = 0;
   private frameStart = 0;
   private readonly inPlace: boolean;
+  private readonly pool = new ReadBufferPool(READ);
   /** Copy mode: the frame buffer. */
   private buf: Buffer | undefined;
   private pos = 0;
@@ -92,9 +100,11 @@ export class LogScanner {
     const rest = this.end - this.scanFrom;
     let next: Buffer;
     if (!this.inPlace && cur && cur.length >= 2 * rest + MIN_SPACE) next = cur;
+    else if (this.inPlace) next = this.pool.get(Math.max(READ, 2 * rest + MIN_SPACE));
     else next = Buffer.allocUnsafe(Math.max(READ, 2 * rest + MIN_SPACE));
     if (this.inPlace) this.cutInPlace();
     if (cur && rest > 0) cur.copy(next, 0, this.scanFrom, this.end);
+    if (cur && this.inPlace) this.pool.retire(cur);
     this.cur = next;
     this.scanFrom = 0;
     this.end = rest;
@@ -143,7 +153,9 @@ export class LogScanner {
 
   private cutInPlace(): void {
     if (this.w > this.frameStart) {
-      this.out.push({ stream: this.stream, data: this.cur!.subarray(this.frameStart, this.w) });
+      const release = this.pool.frame(this.cur!);
+      const data = this.cur!.subarray(this.frameStart, this.w);
+      this.out.push(release ? { stream: this.stream, data, release } : { stream: this.stream, data });
       this.frameStart = this.w;
     }
   }

@@ -79,20 +79,21 @@ const logs: Handler = async (ctx) => {
 /**
  * Writes log chunks as they come: raw for a TTY, else each as a stdcopy header and the payload
  * as two writes of the same tick (one writev; the payload is never copied). Frames above the
- * uint32 range are split. An error after the headers is sent in-band (stream 3).
+ * uint32 range are split. A chunk's `release` (pooled read buffers) is called once its bytes
+ * went to the socket. An error after the headers is sent in-band (stream 3).
  */
-async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIterable<{ stream: 1 | 2; data: Buffer }>): Promise<void> {
+async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIterable<{ stream: 1 | 2; data: Buffer; release?: () => void }>): Promise<void> {
   try {
     for await (const e of entries) {
-      if (tty) {
-        if (!(await writeChunk(ctx, e.data))) return;
-        continue;
-      }
-      for (let off = 0; off < e.data.length; off += MAX_FRAME) {
-        const part = e.data.length <= MAX_FRAME ? e.data : e.data.subarray(off, off + MAX_FRAME);
+      const data = e.data;
+      if (data.length === 0) continue;
+      for (let off = 0; off < data.length; off += MAX_FRAME) {
+        const last = off + MAX_FRAME >= data.length;
+        const part = off === 0 && last ? data : data.subarray(off, off + MAX_FRAME);
         if (ctx.res.destroyed || ctx.res.writableEnded) return;
-        ctx.res.write(frameHeader(e.stream, part.length));
-        if (!(await writeChunk(ctx, part))) return;
+        if (!tty) ctx.res.write(frameHeader(e.stream, part.length));
+        const flushed = last && e.release ? e.release : undefined;
+        if (!(await writeFlushed(ctx, part, flushed))) return;
       }
     }
   } catch (e) {
@@ -101,6 +102,29 @@ async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIt
     await writeChunk(ctx, tty ? Buffer.from(msg) : encodeFrame(3, msg));
   }
   if (!ctx.res.writableEnded) ctx.res.end();
+}
+
+/**
+ * Writes `chunk`, calling `flushed` once the socket took it (not called when the connection
+ * fails), and waits for drain when the socket buffer is full. Resolves false when the client
+ * is gone. Never throws.
+ */
+function writeFlushed(ctx: RequestContext, chunk: Buffer, flushed: (() => void) | undefined): Promise<boolean> {
+  const res = ctx.res;
+  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
+  const ok = res.write(chunk, flushed ? (err) => (err ? undefined : flushed()) : undefined);
+  if (ok) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(v);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
 }
 
 const exportTar: Handler = async (ctx) => {
