@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Builds Pier: type-checks and compiles every TypeScript file to dist/ (tests run from there),
 // then bundles the two entry points into single files for fast start-up:
-//   dist/pier.mjs  (the CLI, with its lazily loaded chunks in dist/chunks/)
+//   dist/pier.cjs  (the CLI launcher bin/pier runs; dist/pier.mjs imports it) and dist/pier-cli.cjs (the CLI)
 //   dist/pierd.mjs (the daemon)
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
@@ -26,17 +27,44 @@ const common = {
   external: ['koffi'],
   logLevel: 'warning',
 };
-// The CLI is split: each command's module (and what only it uses: compose, YAML, the JSON
-// schema, …) is a chunk loaded on demand, so `pier ps` does not parse compose's code.
+// The CLI is one CommonJS bundle, dist/pier-cli.cjs, run by a small launcher, dist/pier.cjs
+// (src/cli/startup/entry.ts), through vm.Script with a V8 code cache per command word: a later
+// `pier ps` neither parses nor compiles what it ran before, and CommonJS skips the ESM loader's
+// per-module work. Command modules are still evaluated lazily (esbuild wraps dynamically
+// imported modules in init functions). The launcher names caches after the bundle's content
+// hash, so a rebuilt CLI never runs an earlier build's cached code; caches next to it are
+// dropped here too. dist/pier.mjs stays as an ESM entry for callers that still run it.
 await rm(path.join(root, 'dist', 'chunks'), { recursive: true, force: true });
+await rm(path.join(root, 'dist', 'cache'), { recursive: true, force: true });
+const cli = await build({
+  ...common,
+  banner: {},
+  format: 'cjs',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/pier-cli.cjs',
+  // registry.ts reads import.meta.url only in the ESM tree (dist/src); bundled it uses __filename.
+  logOverride: { 'empty-import-meta': 'silent' },
+  // Less source to read at every start (the launcher reads it whole; V8 needs it beside the cache).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  write: false,
+});
+// Pure ASCII, so the launcher can read it as latin1 (no UTF-8 decoding of ~650 KB per start):
+// the few non-ASCII characters left (in regular expressions) become \u escapes, which mean the
+// same in strings, templates and regular expressions.
+const cliText = cli.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const cliCode = Buffer.from(cliText, 'latin1');
+const buildId = createHash('sha256').update(cliCode).digest('hex').slice(0, 16);
+await writeFile(path.join(root, 'dist', 'pier-cli.cjs'), cliCode);
 await build({
   ...common,
-  entryPoints: { pier: 'src/cli/main.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
+  banner: {},
+  format: 'cjs',
+  entryPoints: ['src/cli/startup/entry.ts'],
+  outfile: 'dist/pier.cjs',
+  define: { PIER_CLI_BUILD_ID: JSON.stringify(buildId) },
 });
+await writeFile(path.join(root, 'dist', 'pier.mjs'), "// The pier CLI as an ESM entry; bin/pier runs dist/pier.cjs directly (no ESM loader).\nimport './pier.cjs';\n");
 // pierd does many parallel fs operations (fsyncs, layer files): a larger libuv pool keeps
 // create requests from queueing behind them. Set before anything touches the pool.
 await build({

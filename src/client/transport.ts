@@ -1,9 +1,21 @@
 /**
  * HTTP over a unix socket or tcp with node:http: plain requests, JSON, streaming bodies and
- * connection hijacking (attach/exec). Negotiates the API version once (`HEAD /_ping`, falling
- * back to GET) and prefixes versioned paths with `/v{X.Y}`.
+ * connection hijacking (attach/exec). Prefixes versioned paths with `/v{X.Y}`.
+ *
+ * The API version: pinned (DOCKER_API_VERSION), else the first request is sent optimistically
+ * with this client's version; a daemon that answers "client version … is too new. Maximum
+ * supported API version is X" gets the same request again with X (a daemon checks the version
+ * before doing anything, so the retry is safe), and one that accepts it speaks at least ours.
+ * That saves the `HEAD /_ping` round trip every CLI run would pay. Requests that stream a body
+ * cannot be sent twice: they negotiate first (`HEAD /_ping`, falling back to GET), as does
+ * apiVersion() when nothing has settled the version yet.
+ *
+ * Connections are made without an http.Agent (still one connection per request): no agent
+ * bookkeeping and no TLS server-name computation, whose IPv6 check compiles a large regular
+ * expression on first use (~9 ms of every CLI run).
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './host.js';
 import { ApiError, ConnectError, isConnectFailure } from './errors.js';
@@ -93,26 +105,46 @@ export function errorMessage(status: number, body: Buffer, contentType: string |
   return text || `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
 }
 
+/** Opens the connection of one request (node passes socketPath as `path`, or host and port). */
+const connect: NonNullable<http.RequestOptions['createConnection']> = (o) => net.createConnection(o as net.NetConnectOpts);
+
+function isStream(b: unknown): b is Readable {
+  return typeof (b as Readable | undefined)?.pipe === 'function';
+}
+
+/**
+ * The daemon's maximum API version from its "client version X is too new. Maximum supported API
+ * version is Y" answer (moby's and pierd's wording), else undefined. Never throws.
+ */
+export function tooNewMaximum(message: string): string | undefined {
+  return /client version \S+ is too new\. Maximum supported API version is (\d+\.\d+)/.exec(message)?.[1];
+}
+
 /** The client's HTTP transport. Create one per endpoint. */
 export class Transport {
   readonly endpoint: Endpoint;
   private readonly opts: TransportOptions;
-  private readonly agent: http.Agent;
   private version: Promise<string> | undefined;
+  /** The version once known: pinned, negotiated, or learnt from an optimistic request. */
+  private settled: string | undefined;
   private pingInfo: PingInfo | undefined;
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
     this.endpoint = opts.endpoint;
-    this.agent = new http.Agent({ keepAlive: false });
+    this.settled = opts.apiVersion || undefined;
   }
 
-  /** The negotiated API version (pings once). Throws ConnectError when unreachable. */
+  /**
+   * The API version requests use: the pinned or already settled one, else negotiated with a
+   * ping (once). Throws ConnectError when unreachable.
+   */
   apiVersion(): Promise<string> {
-    if (this.opts.apiVersion) return Promise.resolve(this.opts.apiVersion);
+    if (this.settled) return Promise.resolve(this.settled);
     this.version ??= this.ping().then((p) => {
-      if (!p.apiVersion) return CLIENT_API_VERSION;
-      return compareVersions(p.apiVersion, CLIENT_API_VERSION) < 0 ? p.apiVersion : CLIENT_API_VERSION;
+      const v = !p.apiVersion || compareVersions(p.apiVersion, CLIENT_API_VERSION) >= 0 ? CLIENT_API_VERSION : p.apiVersion;
+      this.settled ??= v;
+      return this.settled;
     });
     return this.version;
   }
@@ -141,14 +173,38 @@ export class Transport {
     return this.pingInfo;
   }
 
-  private async fullPath(path: string, opts: RequestOptions): Promise<string> {
-    const prefix = opts.versioned === false ? '' : `/v${await this.apiVersion()}`;
-    return prefix + path + buildQuery(opts.query);
+  /**
+   * Runs `send` with the full path of `path` (version prefix and query). When the version is not
+   * settled and the request can be repeated, sends it optimistically with CLIENT_API_VERSION and
+   * repeats it once with the daemon's maximum if the daemon finds ours too new. Throws what
+   * `send` throws.
+   */
+  private async versioned<T>(path: string, opts: RequestOptions, send: (full: string) => Promise<T>): Promise<T> {
+    const q = buildQuery(opts.query);
+    if (opts.versioned === false) return send(path + q);
+    const repeatable = !isStream(opts.body);
+    if (this.settled || !repeatable) return send(`/v${await this.apiVersion()}${path}${q}`);
+    const tried = CLIENT_API_VERSION;
+    try {
+      const out = await send(`/v${tried}${path}${q}`);
+      this.settled ??= tried;
+      return out;
+    } catch (e) {
+      const max = e instanceof ApiError && e.status === 400 ? tooNewMaximum(e.message) : undefined;
+      if (!max) {
+        // Any other answer still proves the daemon took our version (it checks that first).
+        if (e instanceof ApiError && !this.settled) this.settled = tried;
+        throw e;
+      }
+      this.settled = compareVersions(max, tried) < 0 ? max : tried;
+      return send(`/v${this.settled}${path}${q}`);
+    }
   }
 
   private baseRequestOptions(method: string, path: string, headers: Record<string, string>): http.RequestOptions {
     const ep = this.endpoint;
-    const common = { method, path, headers: { 'User-Agent': this.opts.userAgent ?? 'pier-client', ...headers }, agent: this.agent };
+    // No agent: node then calls createConnection itself (see the file comment).
+    const common = { method, path, headers: { 'User-Agent': this.opts.userAgent ?? 'pier-client', ...headers }, createConnection: connect };
     return ep.kind === 'unix' ? { ...common, socketPath: ep.socketPath, host: 'api.moby.localhost' } : { ...common, hostname: ep.hostname, port: ep.port };
   }
 
@@ -162,7 +218,7 @@ export class Transport {
       headers['Content-Length'] = String(data.length);
       return { headers, data };
     }
-    if (typeof (b as Readable).pipe === 'function') {
+    if (isStream(b)) {
       headers['Content-Type'] ??= 'application/x-tar';
       headers['Transfer-Encoding'] = 'chunked';
       return { headers, stream: b as Readable };
@@ -193,14 +249,16 @@ export class Transport {
    * Sends a request and returns the response when its status is 2xx (or 304).
    * Throws ApiError with the daemon's message otherwise, ConnectError when unreachable.
    */
-  async request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
-    const res = await this.raw(method, await this.fullPath(path, opts), opts);
-    const status = res.statusCode ?? 500;
-    if (status >= 400) {
-      const body = await readAll(res);
-      throw new ApiError(status, errorMessage(status, body, res.headers['content-type']));
-    }
-    return res;
+  request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
+    return this.versioned(path, opts, async (full) => {
+      const res = await this.raw(method, full, opts);
+      const status = res.statusCode ?? 500;
+      if (status >= 400) {
+        const body = await readAll(res);
+        throw new ApiError(status, errorMessage(status, body, res.headers['content-type']));
+      }
+      return res;
+    });
   }
 
   /** Sends a request and parses the JSON answer (undefined for an empty body). Throws like request. */
@@ -222,8 +280,11 @@ export class Transport {
    * Opens a hijacked connection (`Connection: Upgrade`, `Upgrade: tcp`). Resolves with the raw
    * socket on 101, or with the response stream on a plain 200. Throws ApiError/ConnectError.
    */
-  async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
-    const full = await this.fullPath(path, opts);
+  hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
+    return this.versioned(path, opts, (full) => this.hijackOnce(method, full, opts));
+  }
+
+  private hijackOnce(method: string, full: string, opts: RequestOptions): Promise<Hijacked> {
     const { headers, data } = this.prepareBody(opts);
     headers.Connection = 'Upgrade';
     headers.Upgrade = 'tcp';

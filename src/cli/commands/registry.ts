@@ -2,6 +2,8 @@
  * `pier registry serve|garbage-collect [OPTIONS]`: runs the built-in registry server (see
  * src/registry) in the foreground; it does not talk to the daemon.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CommandSpec } from '../spec.js';
 
 /** The registry command. */
@@ -25,11 +27,13 @@ export const spec: CommandSpec = {
       if (v === true) argv.push(`--${k}`);
       else if (typeof v === 'string') argv.push(`--${k}`, v);
     }
-    // Loaded from the compiled tree (dist/src/registry), not bundled into pier.mjs: the server's
-    // imports (https, crypto, util…) would otherwise be evaluated on every pier start.
-    const here = import.meta.url;
-    // From the bundle's chunk (dist/chunks/…), or from the compiled tree (dist/src/cli/commands/).
-    const target = here.includes('/dist/chunks/') ? new URL('../src/registry/main.js', here) : new URL('../../registry/main.js', here);
+    // Loaded from the compiled tree (dist/src/registry), not bundled into the CLI: the server's
+    // imports (https, crypto, util…) would otherwise be parsed on every pier start. From the
+    // CommonJS bundle (dist/pier-cli.cjs, where __filename is defined), or from the compiled
+    // ESM tree (dist/src/cli/commands/).
+    const target = typeof __filename === 'string'
+      ? pathToFileURL(path.join(path.dirname(__filename), 'src', 'registry', 'main.js'))
+      : new URL('../../registry/main.js', import.meta.url);
     const { runRegistryCommand } = (await import(target.href)) as typeof import('../../registry/main.js');
     return runRegistryCommand(argv);
   },

@@ -48,10 +48,11 @@ export async function createContainer(ctx: CliContext, plan: CreatePlan): Promis
   const image = plan.body.Image ?? '';
   if (plan.cidfile && existsSync(plan.cidfile)) throw new CliError(`container ID file found, make sure the other container isn't running or delete ${plan.cidfile}`, 125);
   const c = ctx.client().containers;
-  const version = await ctx.client().transport.apiVersion();
-  if (compareVersions(version, '1.44') < 0 && Object.values(plan.body.NetworkingConfig?.EndpointsConfig ?? {}).some((ep) => ep.MacAddress)) {
+  // Only a MAC address needs the daemon's version (asking costs a ping when it is not known yet).
+  if (Object.values(plan.body.NetworkingConfig?.EndpointsConfig ?? {}).some((ep) => ep.MacAddress)) {
+    const version = await ctx.client().transport.apiVersion();
     // docker 28 sends MAC addresses per network only, which older daemons do not know.
-    throw new CliError(`"specify mac-address per network" requires API version 1.44, but the Docker daemon API version is ${version}`);
+    if (compareVersions(version, '1.44') < 0) throw new CliError(`"specify mac-address per network" requires API version 1.44, but the Docker daemon API version is ${version}`);
   }
   const warning = localhostDnsWarning(plan.body.HostConfig?.Dns);
   if (warning) ctx.err(`${warning}\n`);
