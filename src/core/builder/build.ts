@@ -19,6 +19,7 @@ import { extractTarInto } from './extract.js';
 import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
 import { loadCacheSources } from './cache-from.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
+import type { HashOffload } from './hash-worker.js';
 import { processWord } from './shell-lex.js';
 import { argValue, say, type BuildState } from './stage.js';
 import { neededStages, runStages, type StagePlan } from './stages-run.js';
@@ -54,7 +55,7 @@ function plan(instrs: Instruction[]): { metaArgs: Extract<Instruction, { kind: '
  * InvalidArgument/NotFound before the first step for bad requests or Dockerfiles, and any
  * step error afterwards.
  */
-export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit): Promise<string> {
+export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit, hashOffload?: HashOffload): Promise<string> {
   const tmpRoot = path.join(builderDir, 'tmp');
   const tags = parseTags(req.tags);
   const platform = req.platform ? parseBuildPlatform(req.platform) : undefined;
@@ -68,8 +69,9 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     const deferred = createDeferredBodies(HELD_BUDGET);
     let materialized: Promise<void> | undefined;
     const materialize = () => (materialized ??= materializeDeferred(deferred, mtimes));
-    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred });
-    deps.log.debug('build context extracted', { ms: Date.now() - t0 });
+    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload });
+    const tx = Date.now();
+    deps.log.debug('build context extracted', { ms: tx - t0 });
     const dfName = req.dockerfile || 'Dockerfile';
     let text: string | undefined;
     // A Dockerfile or ignore file big enough to be held in memory must be on disk to be read.
@@ -98,6 +100,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
       if (target < 0) throw invalidArgument(`failed to reach build target ${req.target} in Dockerfile`);
     }
     const need = neededStages(stages, target);
+    const tp = Date.now();
     if (Object.keys(req.labels).length > 0) {
       const node = { ...stages[target]!.from.node, cmd: 'label', cmdRaw: 'LABEL', flags: [], rest: '', heredocs: [] };
       const pairs = Object.entries(req.labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, JSON.stringify(v)] as [string, string]);
@@ -138,6 +141,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
       const unused = Object.keys(req.buildArgs).filter((k) => !st.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
       if (unused.length > 0) await say(st, `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
       const id = final.imageId;
+      const ts = Date.now();
       await emit({ aux: { ID: id } });
       if (req.quiet) await emit({ stream: `${id}\n` });
       else await say(st, `Successfully built ${shortId(id)}\n`);
@@ -146,7 +150,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
         await deps.images.tag(id, t.repo, t.tag);
         if (!req.quiet) await say(st, `Successfully tagged ${t.display}\n`);
       }
-      deps.log.debug('build done', { ms: Date.now() - t0, tagMs: Date.now() - tt });
+      deps.log.debug('build done', { ms: Date.now() - t0, extractMs: tx - t0, parseMs: tp - tx, stepsMs: ts - tp, tagMs: Date.now() - tt });
       return id;
     } catch (e) {
       if (req.quiet) for (const m of buffered) await emit(m);

@@ -68,3 +68,30 @@ test('readContextTar accepts a tar ending right after the last body, rejects one
   bad[10] = 0x41;
   await assert.rejects(listContext(Readable.from([bad])), /invalid tar header/);
 });
+
+test('a source closed before its end is "unexpected EOF"; paused sources are resumed as the reader goes', async () => {
+  const tar = await sample();
+  const cut = new Readable({ read() {} });
+  cut.push(tar.subarray(0, 700));
+  setImmediate(() => cut.destroy());
+  await assert.rejects(async () => {
+    for await (const e of readContextTar(cut)) for await (const _ of e.body) void _;
+  }, /unexpected EOF/);
+  // Far more than the queue's high-water mark, in small chunks, read slowly.
+  const w = new TarWriter();
+  const parts: Buffer[] = [];
+  w.stream.on('data', (c: Buffer) => parts.push(c));
+  const ended = new Promise((r) => w.stream.on('end', r));
+  const big = Buffer.alloc(9 << 20, 3);
+  await w.add({ name: 'big', type: 'file', size: big.length, mode: 0o644, uid: 0, gid: 0, mtime }, big);
+  await w.finish();
+  await ended;
+  let n = 0;
+  for await (const e of readContextTar(chunked(Buffer.concat(parts), 16_384))) {
+    for await (const c of e.body) {
+      n += c.length;
+      if (n % (1 << 20) < 16_384) await new Promise((r) => setImmediate(r));
+    }
+  }
+  assert.equal(n, big.length);
+});

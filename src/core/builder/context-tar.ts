@@ -99,9 +99,93 @@ async function* bodyOf(ch: Chunks, state: { left: number }): AsyncGenerator<Buff
   }
 }
 
+/** Bytes a flowing source may queue ahead of the reader before it is paused. */
+const QUEUE_HIGH = 4 << 20;
+
+/**
+ * The source's chunks through 'data' events (flowing mode), paused while more than
+ * QUEUE_HIGH bytes wait: the cheapest way through Node's streams, where a Readable's own async
+ * iterator costs a 'readable' event, a read() and several ticks per chunk. return() destroys
+ * the source. A source closed before its end gives "unexpected EOF".
+ */
+function flowingChunks(source: Readable): AsyncIterator<unknown> {
+  const queue: unknown[] = [];
+  let head = 0;
+  let queued = 0;
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (c: unknown) => {
+    queue.push(c);
+    queued += (c as { length?: number }).length ?? 0;
+    if (queued >= QUEUE_HIGH) source.pause();
+    notify();
+  };
+  const onEnd = () => {
+    ended = true;
+    notify();
+  };
+  const onError = (e: unknown) => {
+    failure ??= e;
+    notify();
+  };
+  const onClose = () => {
+    if (!ended) failure ??= eof();
+    notify();
+  };
+  const detach = () => {
+    source.off('data', onData);
+    source.off('end', onEnd);
+    source.off('error', onError);
+    source.off('close', onClose);
+  };
+  source.on('data', onData);
+  source.on('end', onEnd);
+  source.on('error', onError);
+  source.on('close', onClose);
+  return {
+    async next(): Promise<IteratorResult<unknown>> {
+      for (;;) {
+        if (head < queue.length) {
+          const c = queue[head];
+          queue[head++] = undefined;
+          if (head === queue.length) {
+            queue.length = 0;
+            head = 0;
+          }
+          queued -= (c as { length?: number }).length ?? 0;
+          if (queued < QUEUE_HIGH / 2 && source.isPaused()) source.resume();
+          return { value: c, done: false };
+        }
+        if (failure !== undefined) {
+          detach();
+          source.on('error', () => {});
+          throw failure;
+        }
+        if (ended) {
+          detach();
+          return { value: undefined, done: true };
+        }
+        await new Promise<void>((r) => (wake = r));
+      }
+    },
+    async return(): Promise<IteratorResult<unknown>> {
+      detach();
+      source.on('error', () => {});
+      if (!ended) source.destroy();
+      return { value: undefined, done: true };
+    },
+  };
+}
+
 /** The source's bytes, decompressed when they start with a compression magic. */
 async function plainChunks(source: Readable): Promise<Chunks> {
-  const ch = new Chunks(source[Symbol.asyncIterator]());
+  const ch = new Chunks(flowingChunks(source));
   while (ch.buf.length < 6 && (await ch.more()));
   if (sniffCompression(ch.buf) === 'none') return ch;
   const replay = Readable.from(
@@ -111,7 +195,7 @@ async function plainChunks(source: Readable): Promise<Chunks> {
     })(),
     { objectMode: false },
   );
-  return new Chunks((await decompress(replay))[Symbol.asyncIterator]());
+  return new Chunks(flowingChunks(await decompress(replay)));
 }
 
 /**

@@ -16,6 +16,7 @@ import type { TarHeader } from '../../lib/tar/index.js';
 import { readContextTar } from './context-tar.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
+import type { HashOffload } from './hash-worker.js';
 import { dropDeferred, writeChunks, type DeferredBodies } from './deferred.js';
 
 /** Options of extractTarInto. */
@@ -39,6 +40,8 @@ export interface ExtractOptions {
    * only an empty placeholder is created on disk (see deferred.ts).
    */
   defer?: DeferredBodies;
+  /** Hashes big held files on a worker thread (hash-worker.ts) instead of inline. */
+  hashOffload?: HashOffload;
 }
 
 const SMALL = 1 << 20;
@@ -127,13 +130,21 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       if (opts.defer) dropDeferred(opts.defer, target);
     }
     if (h.type === 'file' && h.size > SMALL && opts.defer && opts.hashes && h.size <= opts.defer.budget) {
-      const hash = createHash('sha256');
+      // Hashed on the worker thread when there is one (the digest arrives before drain ends).
+      const hash = opts.hashOffload?.begin();
+      const inline = hash ? undefined : createHash('sha256');
       const chunks: Buffer[] = [];
       for await (const c of e.body) {
-        hash.update(c);
+        if (inline) inline.update(c);
+        else {
+          const wait = hash!.update(c);
+          if (wait) await wait;
+        }
         chunks.push(c);
       }
-      opts.hashes.set(target, hash.digest('hex'));
+      const hashes = opts.hashes;
+      if (inline) hashes.set(target, inline.digest('hex'));
+      else await spawn(hash!.digest().then((hex) => void hashes.set(target, hex)));
       opts.defer.budget -= h.size;
       opts.defer.bodies.set(target, chunks);
       await spawn(

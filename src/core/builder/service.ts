@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Builder, BuilderDeps, BuilderOptions } from './index.js';
 import { createBuildCache } from './cache.js';
 import { runBuild } from './build.js';
+import { createHashOffload } from './hash-worker.js';
 
 /** Creates the builder. Clears leftovers of builds interrupted by a daemon stop. Never throws. */
 export async function createBuilder(deps: BuilderDeps, opts: BuilderOptions): Promise<Builder> {
@@ -11,8 +12,10 @@ export async function createBuilder(deps: BuilderDeps, opts: BuilderOptions): Pr
   const tmp = path.join(base, 'tmp');
   await rm(tmp, { recursive: true, force: true }).catch(() => {});
   const cache = createBuildCache(path.join(base, 'cache'));
+  // Started by the first build that receives a big file; lives (unref'd) as long as the daemon.
+  const hashOffload = createHashOffload();
   return {
-    build: (req, emit) => runBuild(deps, cache, base, req, emit),
+    build: (req, emit) => runBuild(deps, cache, base, req, emit, hashOffload),
     async prune() {
       const keys = await cache.clear();
       return { CachesDeleted: keys.length ? keys : null, SpaceReclaimed: 0 };
