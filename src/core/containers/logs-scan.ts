@@ -1,13 +1,14 @@
 /**
  * The fast path of `docker logs`: scans conmon's k8s-file bytes (`<time> <stream> <F|P> <text>`
- * lines) and copies the text of the wanted lines straight into large output frames (one per
- * run of the same stream, up to 256 KiB), without an object per line. Partial (`P`) records
+ * lines) and turns the text of the wanted lines into large output frames (one per run of the
+ * same stream within a read buffer), without an object per line: in place in the read buffer
+ * when no bytes are added (no `-t`, no `--details`), else copied into 256 KiB frames (see
+ * LogScanner). Partial (`P`) records
  * are written as they come — their bytes joined with the final `F` record are the original
  * line — so the output is byte-exact; a line's timestamp (for `-t`, since and until) is the
  * one of its first record. Timestamps are parsed only when an option needs them.
  */
-import { NanoTimeCache } from './time.js';
-import { formatNano } from './time.js';
+import { formatNano, NanoTimeCache } from './time.js';
 import { ReadBufferPool } from './logs-pool.js';
 
 /** Which lines to produce and how. */

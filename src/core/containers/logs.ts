@@ -3,8 +3,10 @@
  * oldest first, then the live one — with stream, since/until, tail, timestamps and details
  * options, and follows it until the container stops. Following survives rotation: the open
  * file is read to its end before the new one at the path is opened (conmon creates the new
- * file only after closing the old one), so no byte is lost. Output comes in large frames
- * (logs-scan.ts).
+ * file only after closing the old one), so no byte is lost. Files are read straight into the
+ * scanner's buffer (1 MiB reads) and output comes in large frames, views of that buffer when
+ * possible, whose `release()` lets the buffer be reused once written (logs-scan.ts,
+ * logs-pool.ts).
  */
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
