@@ -13,7 +13,7 @@ import type { BuildEmit, BuildRequest, BuilderDeps } from './index.js';
 import type { BuildCache } from './cache.js';
 import { parseDockerfile } from './parser.js';
 import { toInstruction, type Instruction } from './instructions.js';
-import { compilePatterns, isExcluded, readIgnoreFile } from '../../lib/dockerignore.js';
+import { cleanPath, compilePatterns, isExcluded, readIgnoreFile } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import { extractTarInto } from './extract.js';
 import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
@@ -69,26 +69,35 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     const deferred = createDeferredBodies(HELD_BUDGET);
     let materialized: Promise<void> | undefined;
     const materialize = () => (materialized ??= materializeDeferred(deferred, mtimes));
-    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload });
+    const dfName = req.dockerfile || 'Dockerfile';
+    const wanted = [dfName, 'dockerfile', `${dfName}.dockerignore`, '.dockerignore'];
+    // The Dockerfile and ignore files are kept from the stream when they are top-level files.
+    const capture = { names: new Set(wanted.map(topLevel).filter((n): n is string => n !== undefined)), files: new Map<string, Buffer | null>() };
+    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload, capture });
     const tx = Date.now();
     deps.log.debug('build context extracted', { ms: tx - t0 });
-    const dfName = req.dockerfile || 'Dockerfile';
+    /** Whether `name` must be read from disk (not captured; a missing top-level name needs no read). */
+    const onDisk = (name: string) => {
+      const top = topLevel(name);
+      return top === undefined || capture.files.get(top) === null;
+    };
+    const readContextFile = async (name: string): Promise<string | undefined> => {
+      if (!onDisk(name)) return capture.files.get(topLevel(name)!)?.toString('utf8');
+      return readFile(await resolveInRoot(ctxDir, name), 'utf8').catch(() => undefined);
+    };
     let text: string | undefined;
     // A Dockerfile or ignore file big enough to be held in memory must be on disk to be read.
-    if (deferred.bodies.size > 0) {
-      const names = [dfName, 'dockerfile', `${dfName}.dockerignore`, '.dockerignore'];
-      const abs = await Promise.all(names.map((n) => resolveInRoot(ctxDir, n).catch(() => '')));
+    if (deferred.bodies.size > 0 && wanted.some(onDisk)) {
+      const abs = await Promise.all(wanted.filter(onDisk).map((n) => resolveInRoot(ctxDir, n).catch(() => '')));
       if (abs.some((a) => deferred.bodies.has(a))) await materialize();
     }
     for (const name of dfName === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [dfName]) {
-      text = await readFile(await resolveInRoot(ctxDir, name), 'utf8').catch(() => undefined);
+      text = await readContextFile(name);
       if (text !== undefined) break;
     }
     if (text === undefined) throw invalidArgument(`Cannot locate specified Dockerfile: ${dfName}`);
     // BuildKit's `<Dockerfile>.dockerignore` next to the Dockerfile wins over `.dockerignore`.
-    const ignore =
-      (await readFile(await resolveInRoot(ctxDir, `${dfName}.dockerignore`), 'utf8').catch(() => undefined)) ??
-      (await readFile(path.join(ctxDir, '.dockerignore'), 'utf8').catch(() => ''));
+    const ignore = (await readContextFile(`${dfName}.dockerignore`)) ?? (await readContextFile('.dockerignore')) ?? '';
     const patterns = compilePatterns(readIgnoreFile(ignore));
     if (text.trim() === '') throw invalidArgument(`the Dockerfile (${dfName}) cannot be empty`);
     const parsed = parseDockerfile(text);
@@ -160,6 +169,12 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     // Not awaited: the client has its answer sooner; leftovers of a stop are cleared at start.
     void rm(work, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/** `name` as a top-level entry name of the context (cleaned), or undefined when it is not one. */
+function topLevel(name: string): string | undefined {
+  const c = cleanPath(name);
+  return c.includes('/') || c === '.' || c === '..' ? undefined : c;
 }
 
 /** Bytes of big context files a build may hold in memory instead of writing them (deferred.ts). */

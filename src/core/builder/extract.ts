@@ -40,6 +40,12 @@ export interface ExtractOptions {
    * only an empty placeholder is created on disk (see deferred.ts).
    */
   defer?: DeferredBodies;
+  /**
+   * Top-level names whose content the caller wants without reading it back (the Dockerfile,
+   * ignore files): `files` gets name → content for a small regular file, null for an entry of
+   * another kind (read it from disk); a name without any entry is left out.
+   */
+  capture?: { names: ReadonlySet<string>; files: Map<string, Buffer | null> };
   /** Hashes big held files on a worker thread (hash-worker.ts) instead of inline. */
   hashOffload?: HashOffload;
 }
@@ -111,6 +117,8 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     const mode = h.mode & 0o7777;
     const replace = !opts.fresh || seen.has(name);
     seen.add(name);
+    // Whatever this entry is, an earlier capture of the name is stale (set again below for a file).
+    if (opts.capture?.names.has(name)) opts.capture.files.set(name, null);
     if (replace) await drain();
     if (h.type === 'directory') {
       if (replace) {
@@ -162,6 +170,7 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       );
     } else if (h.type === 'file' && h.size <= SMALL) {
       const data = await readBody(e.body);
+      if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
       if (opts.hashes) opts.hashes.set(target, createHash('sha256').update(data).digest('hex'));
       await spawn(
         (async () => {

@@ -95,6 +95,27 @@ test('extractTarInto accepts a tar without padding and end blocks (docker build 
   }
 });
 
+test('extractTarInto captures wanted top-level files; other kinds and replacements are marked for a disk read', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'pier-extract-'));
+  try {
+    const tar = await tarOf([
+      { name: './Dockerfile', type: 'file', data: 'FROM a\n' },
+      { name: 'Dockerfile', type: 'file', data: 'FROM b\n' },
+      { name: '.dockerignore', type: 'file', data: 'x' },
+      { name: '.dockerignore', type: 'symlink', linkname: 'Dockerfile' },
+      { name: 'sub/Dockerfile', type: 'file', data: 'FROM c\n' },
+    ]);
+    const capture = { names: new Set(['Dockerfile', '.dockerignore', 'Dockerfile.dockerignore']), files: new Map<string, Buffer | null>() };
+    await extractTarInto(Readable.from([tar]), root, { keepOwnership: false, fresh: true, capture });
+    assert.equal(capture.files.get('Dockerfile')?.toString(), 'FROM b\n');
+    assert.equal(capture.files.get('.dockerignore'), null);
+    assert.equal(capture.files.has('Dockerfile.dockerignore'), false);
+    assert.equal(await readFile(path.join(root, 'Dockerfile'), 'utf8'), 'FROM b\n');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 test('sources: outside the context refused, missing reported, hashes follow content not mtime', async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'pier-src-'));
   try {
