@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -53,9 +53,13 @@ const cli = await build({
 // the few non-ASCII characters left (in regular expressions) become \u escapes, which mean the
 // same in strings, templates and regular expressions.
 const cliText = cli.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const cliCode = Buffer.from(cliText, 'latin1');
-const buildId = createHash('sha256').update(cliCode).digest('hex').slice(0, 16);
-await writeFile(path.join(root, 'dist', 'pier-cli.cjs'), cliCode);
+const buildId = createHash('sha256').update(cliText).digest('hex').slice(0, 16);
+// The bundle starts with its build id, which the launcher checks before using a cache; the
+// bundle is renamed into place before the launcher is written, so a pier started during a build
+// never pairs one build's launcher with another's cache.
+const cliFile = path.join(root, 'dist', 'pier-cli.cjs');
+await writeFile(`${cliFile}.tmp`, Buffer.from(`/*pier-cli ${buildId}*/${cliText}`, 'latin1'));
+await rename(`${cliFile}.tmp`, cliFile);
 await build({
   ...common,
   banner: {},

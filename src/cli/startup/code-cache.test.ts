@@ -14,6 +14,9 @@ test('cache file names: the command word and the build id, nothing else', () => 
   assert.equal(cacheFileName([], 'abc123'), 'default-abc123.v8');
   assert.equal(cacheFileName(['../../etc/passwd'], 'abc123'), 'default-abc123.v8');
   assert.equal(cacheFileName(['ps'], '../x/y'), 'ps-xy.v8');
+  const flagged = cacheFileName(['ps'], 'abc123', '--no-opt');
+  assert.match(flagged, /^ps\.[0-9a-f]{8}-abc123\.v8$/);
+  assert.notEqual(cacheFileName(['ps'], 'abc123', '--max-lazy'), flagged);
 });
 
 test('cache directories: next to the bundle, then the user cache (absolute only)', () => {
@@ -40,17 +43,25 @@ test('runBundle: writes a cache on the first run, uses it after, and a new build
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-cc-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const bundle = path.join(dir, 'b.cjs');
-  writeFileSync(bundle, 'process.stdout.write(String(typeof require("node:path").join) + ":" + __filename.endsWith("b.cjs") + ":" + module.exports.constructor.name);\n');
+  writeFileSync(bundle, '/*pier-cli one*/process.stdout.write(String(typeof require("node:path").join) + ":" + __filename.endsWith("b.cjs") + ":" + module.exports.constructor.name);\n');
   const lib = fileURLToPath(new URL('./code-cache.js', import.meta.url));
   const run = (id: string, source?: string) => {
     if (source) writeFileSync(bundle, source);
-    const code = `import(${JSON.stringify(lib)}).then((m) => m.runBundle({ bundle: ${JSON.stringify(bundle)}, buildId: ${JSON.stringify(id)}, argv: ['ps'], env: {} }))`;
-    return execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    // A script file, not -e: node's own options (execArgv) would give the cache another name.
+    const runner = path.join(dir, 'run.mjs');
+    writeFileSync(runner, `import { createRequire } from 'node:module';\nimport { runBundle } from ${JSON.stringify(lib)};\nrunBundle({ bundle: ${JSON.stringify(bundle)}, buildId: ${JSON.stringify(id)}, argv: ['ps'], env: {}, require: createRequire(${JSON.stringify(bundle)}) });\n`);
+    return execFileSync(process.execPath, [runner], { encoding: 'utf8', env: { PATH: process.env.PATH } });
   };
   assert.equal(run('one'), 'function:true:Object');
   assert.ok(existsSync(path.join(dir, 'cache', 'ps-one.v8')));
   assert.equal(run('one'), 'function:true:Object');
   // Same length, other code, other build id: the old cache is not used, and is replaced.
-  assert.equal(run('two', 'process.stdout.write("second build!" + "".padEnd(62, "-"));\n'.padEnd(150, ' ')), `second build!${'-'.repeat(62)}`);
+  const first = readFileSync(bundle, 'utf8');
+  const second = '/*pier-cli two*/process.stdout.write("second build!" + "".padEnd(62, "-"));\n'.padEnd(first.length, ' ');
+  assert.equal(second.length, first.length);
+  assert.equal(run('two', second), `second build!${'-'.repeat(62)}`);
+  assert.deepEqual(readdirSync(path.join(dir, 'cache')), ['ps-two.v8']);
+  // A launcher of another build than the bundle's uses and writes no cache.
+  assert.equal(run('three'), `second build!${'-'.repeat(62)}`);
   assert.deepEqual(readdirSync(path.join(dir, 'cache')), ['ps-two.v8']);
 });

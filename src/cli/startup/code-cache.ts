@@ -6,37 +6,56 @@
  *
  * One cache file per command word (`ps`, `run`, `container`, …): V8 stores what one run compiled,
  * and each command compiles different functions. Files are named after the bundle's build id
- * (a hash of its content, fixed by scripts/build.mjs), so a rebuilt CLI never runs with the code
- * of an earlier build; V8 itself also rejects caches from another source length, V8 version or
- * flag set, and such a cache is rewritten. Caches live in `<dist>/cache/` (removed by every build)
+ * (a hash of its content, fixed by scripts/build.mjs, which also writes it at the start of the
+ * bundle: a bundle of another build than the launcher's runs uncached), so a rebuilt CLI never
+ * runs with the code of an earlier build; V8 itself also rejects caches from another source
+ * length, V8 version or flag set, and such a cache is rewritten. Caches live in `<dist>/cache/` (removed by every build)
  * or, when that is not writable, in `$XDG_CACHE_HOME/pier` (`~/.cache/pier`); never in a shared
  * temporary directory, since a cache is code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { createRequire } from 'node:module';
 
 /** Where the bundle is and how to name its caches. */
 export interface CodeCacheOptions {
   /** Absolute path of the CommonJS bundle to run (pure ASCII). */
   bundle: string;
-  /** Content hash of the bundle (hex), part of every cache file name. */
+  /**
+   * Content hash of the bundle (hex), part of every cache file name. scripts/build.mjs starts the
+   * bundle with the comment `/*pier-cli <buildId>*\/`; a bundle that does not (another build's,
+   * or one edited by hand) runs without any cache.
+   */
   buildId: string;
   /** The program's arguments (without node and script): the first one picks the cache. */
   argv: readonly string[];
   env: NodeJS.ProcessEnv;
+  /**
+   * The `require` the bundle gets: the launcher's own (the bundle sits beside it and requires
+   * only node builtins), which spares loading node:module for createRequire.
+   */
+  require: NodeJS.Require;
 }
 
 /**
  * The cache file's base name for `argv` and `buildId`: `<command word>-<buildId>.v8`, with
  * `default` when the first argument is not a plain command word (a flag, a path, nothing).
- * Never throws.
+ * `nodeFlags` (node's own options: execArgv, NODE_OPTIONS) change what V8 accepts, so runs with
+ * flags get their own files (`<word>.<hash of the flags>-<buildId>.v8`) instead of rejecting and
+ * rewriting each other's. Never throws.
  */
-export function cacheFileName(argv: readonly string[], buildId: string): string {
+export function cacheFileName(argv: readonly string[], buildId: string, nodeFlags = ''): string {
   const first = argv[0] ?? '';
   const word = /^[a-z][a-z0-9-]{0,31}$/.test(first) ? first : 'default';
-  return `${word}-${buildId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 32)}.v8`;
+  const flavor = nodeFlags ? `.${fnv1a(nodeFlags)}` : '';
+  return `${word}${flavor}-${buildId.replace(/[^0-9a-zA-Z]/g, '').slice(0, 32)}.v8`;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 units, as 8 hex digits (node:crypto costs a load). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
 /**
@@ -93,15 +112,16 @@ export function runBundle(opts: CodeCacheOptions): void {
   // scripts/build.mjs writes the bundle as pure ASCII: latin1 reads it without UTF-8 decoding.
   const source = fs.readFileSync(bundle, 'latin1');
   const dirs = cacheDirs(bundle, opts.env);
-  const name = cacheFileName(opts.argv, opts.buildId);
-  const cachedData = readCache(dirs, name);
+  const name = cacheFileName(opts.argv, opts.buildId, [...process.execArgv, opts.env.NODE_OPTIONS ?? ''].join(' ').trim());
+  const ours = source.startsWith(`/*pier-cli ${opts.buildId}*/`);
+  const cachedData = ours ? readCache(dirs, name) : undefined;
   // The wrapper shares the bundle's first line, so line numbers in stack traces stay right.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
     filename: bundle,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  if (!cachedData || script.cachedDataRejected) {
+  if (ours && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', () => {
       try {
         writeCache(dirs, name, script.createCachedData());
@@ -110,5 +130,5 @@ export function runBundle(opts: CodeCacheOptions): void {
   }
   const mod = { exports: {} };
   const fn = script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void;
-  fn(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+  fn(mod.exports, opts.require, mod, bundle, path.dirname(bundle));
 }

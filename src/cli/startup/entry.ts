@@ -14,4 +14,5 @@ runBundle({
   buildId: typeof PIER_CLI_BUILD_ID === 'string' ? PIER_CLI_BUILD_ID : 'dev',
   argv: process.argv.slice(2),
   env: process.env,
+  require,
 });
