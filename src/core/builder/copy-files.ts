@@ -11,7 +11,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { invalidArgument, notFound } from '../../lib/errors.js';
 import { cleanPath } from '../../lib/dockerignore.js';
-import { goMatchRegex, hasWildcards, resolveInRoot } from './paths.js';
+import { goMatchRegex, hasWildcards, resolveInRoot, resolveInRootWithStat } from './paths.js';
 import { writeChunks, type DeferredBodies } from './deferred.js';
 
 /** Where sources come from. */
@@ -37,6 +37,8 @@ export interface SourceItem {
   rel: string;
   abs: string;
   isDir: boolean;
+  /** lstat of `abs` when already known (saves a call when hashing). */
+  stat?: Stats;
 }
 
 /** Ownership/mode options of a copy. */
@@ -88,10 +90,10 @@ export async function resolveSources(src: SourceRoot, sources: string[]): Promis
       continue;
     }
     if (rel !== '.' && src.excluded?.(rel)) throw notInContext(s);
-    const abs = await resolveInRoot(src.root, rel);
-    const st = await stat(abs).catch(() => undefined);
+    const { path: abs, stat: known } = await resolveInRootWithStat(src.root, rel);
+    const st = known ?? (await stat(abs).catch(() => undefined));
     if (!st) throw notInContext(s);
-    out.push({ rel, abs, isDir: st.isDirectory() });
+    out.push({ rel, abs, isDir: st.isDirectory(), stat: known });
   }
   return out;
 }
@@ -118,11 +120,11 @@ export async function hashSources(src: SourceRoot, items: SourceItem[]): Promise
   for (const it of items) {
     h.update(`\u0001${it.rel}`);
     if (!it.isDir) {
-      await one(path.basename(it.abs), it.abs);
+      await one(path.basename(it.abs), it.abs, it.stat);
       continue;
     }
     const sub: SourceRoot = { ...src, root: it.abs, excluded: src.excluded && ((r: string) => src.excluded!(it.rel === '.' ? r : `${it.rel}/${r}`)) };
-    await one('.', it.abs);
+    await one('.', it.abs, it.stat);
     for await (const e of walk(sub, '.')) await one(e.rel, e.abs, e.st);
   }
   return h.digest('hex');

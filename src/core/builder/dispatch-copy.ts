@@ -167,18 +167,25 @@ export async function dispatchCopy(st: BuildState, stage: Stage, ins: Extract<In
     }
     const items: SourceItem[] = [];
     const tmp = path.join(st.context.root, '..', `src-${newId().slice(0, 12)}`);
-    cleanup.push(() => rm(tmp, { recursive: true, force: true }));
+    let tmpMade = false;
+    const makeTmp = async () => {
+      if (tmpMade) return;
+      tmpMade = true;
+      cleanup.push(() => rm(tmp, { recursive: true, force: true }));
+      await mkdir(tmp, { recursive: true });
+    };
     const downloaded = new Set<string>();
     let hdIndex = 0;
     for (const raw of ins.sources) {
       const s = ins.heredocs.length > 0 && /^<<-?["']?[A-Za-z_]/.test(raw) ? undefined : x(raw);
       if (s === undefined) {
         const h = ins.heredocs[hdIndex++]!;
-        await mkdir(tmp, { recursive: true });
+        await makeTmp();
         const abs = path.join(tmp, h.name);
         await writeFile(abs, h.expand ? x(h.content) : h.content, { mode: 0o644 });
         items.push({ rel: h.name, abs, isDir: false });
       } else if (ins.kind === 'add' && /^https?:\/\//.test(s)) {
+        await makeTmp();
         const d = await download(s, tmp, st.req.signal);
         downloaded.add(d.abs);
         items.push(d);

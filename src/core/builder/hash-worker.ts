@@ -98,7 +98,7 @@ const waitAsync = (Atomics as unknown as {
 // Counters and flags in the control array.
 const WRITTEN = 0;
 const READ = 1;
-/** Set by the worker while it sleeps in Atomics.wait: only then does a writer need to wake it. */
+/** Set by the worker before it sleeps in Atomics.wait, cleared by the writer that wakes it. */
 const WORKER_SLEEPS = 2;
 /** How many writers on the main thread wait for room: only then does the worker notify reads. */
 const MAIN_WAITS = 3;
@@ -182,7 +182,15 @@ export function createHashOffload(options: HashOffloadOptions = {}): HashOffload
     written += BigInt(adv);
     Atomics.store(ctl!, WRITTEN, written);
     // A futex wake per chunk would cost more than the copy: wake the worker once a batch is in.
-    if (Atomics.load(ctl!, WORKER_SLEEPS) !== 0n && (!data || Number(written - Atomics.load(ctl!, READ)) >= WAKE_AT)) Atomics.notify(ctl!, WRITTEN, 1);
+    if (!data || Number(written - Atomics.load(ctl!, READ)) >= WAKE_AT) wake();
+  };
+
+  /**
+   * Wakes the worker if it sleeps. Only the writer that clears the flag calls notify: until
+   * the woken worker actually runs, later writes must not pay for more wake-ups.
+   */
+  const wake = (): void => {
+    if (Atomics.compareExchange(ctl!, WORKER_SLEEPS, 1n, 0n) === 1n) Atomics.notify(ctl!, WRITTEN, 1);
   };
 
   /** True (after writing it) when the record fit into the ring now. Throws when the worker is gone. */
@@ -201,7 +209,7 @@ export function createHashOffload(options: HashOffloadOptions = {}): HashOffload
     try {
       for (;;) {
         // The worker may be asleep on a batch below WAKE_AT: make sure it drains the ring.
-        Atomics.notify(ctl!, WRITTEN, 1);
+        wake();
         // Read progress made before the count was seen is checked here, later progress wakes us.
         const seen = Atomics.load(ctl!, READ);
         if (tryPut(id, data)) return;

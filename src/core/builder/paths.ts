@@ -4,6 +4,7 @@
  * wildcards.
  */
 import { lstat, readlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { invalidArgument } from '../../lib/errors.js';
 import { cleanPath } from '../../lib/dockerignore.js';
@@ -14,11 +15,22 @@ import { cleanPath } from '../../lib/dockerignore.js';
  * unresolved. Missing components are kept as written. Never throws except for loops (InvalidArgument).
  */
 export async function resolveInRoot(root: string, rel: string, followLast = true): Promise<string> {
+  return (await resolveInRootWithStat(root, rel, followLast)).path;
+}
+
+/**
+ * resolveInRoot, also giving the lstat of the resolved path's last component when it was
+ * looked at, exists and is not a symlink (then it is also its stat): a caller that needs the
+ * stat saves a call. Throws as resolveInRoot.
+ */
+export async function resolveInRootWithStat(root: string, rel: string, followLast = true): Promise<{ path: string; stat?: Stats }> {
   const todo = cleanPath('/' + rel).split('/').filter((p) => p !== '');
   const done: string[] = [];
   let links = 0;
+  let last: Stats | undefined;
   while (todo.length > 0) {
     const part = todo.shift()!;
+    last = undefined;
     if (part === '.') continue;
     if (part === '..') {
       done.pop();
@@ -38,6 +50,7 @@ export async function resolveInRoot(root: string, rel: string, followLast = true
     }
     if (!st.isSymbolicLink()) {
       done.push(part);
+      last = st;
       continue;
     }
     if (++links > 255) throw invalidArgument(`too many levels of symbolic links: ${rel}`);
@@ -45,7 +58,7 @@ export async function resolveInRoot(root: string, rel: string, followLast = true
     if (target.startsWith('/')) done.length = 0;
     todo.unshift(...target.split('/').filter((p) => p !== ''));
   }
-  return path.join(root, ...done);
+  return { path: path.join(root, ...done), stat: last };
 }
 
 /** Compiles a Go filepath.Match pattern to a regex. Throws InvalidArgument for a bad pattern. */
