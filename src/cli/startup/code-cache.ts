@@ -59,7 +59,7 @@ function fnv1a(s: string): string {
 }
 
 /**
- * The directories that may hold caches, in the order they are tried: next to the bundle, then
+ * The directories that may hold caches, in the order writes try them: next to the bundle, then
  * the user's cache directory (none when neither XDG_CACHE_HOME nor HOME is set). Never throws.
  */
 export function cacheDirs(bundle: string, env: NodeJS.ProcessEnv): string[] {
@@ -69,8 +69,13 @@ export function cacheDirs(bundle: string, env: NodeJS.ProcessEnv): string[] {
   return dirs;
 }
 
+/**
+ * Reads the cache `name`, the user's directory first: a cache lands there only when the bundle's
+ * directory refused it (not writable), and then the one beside the bundle, if any, is one V8
+ * rejects for this user (another node, other flags); reading it first would recompile each run.
+ */
 function readCache(dirs: string[], name: string): Buffer | undefined {
-  for (const d of dirs) {
+  for (const d of [...dirs].reverse()) {
     try {
       return fs.readFileSync(path.join(d, name));
     } catch { /* absent or unreadable: try the next place */ }
