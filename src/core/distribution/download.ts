@@ -109,7 +109,9 @@ export async function downloadBlob(
               return feed?.write(c);
             });
             if (n < desc.size) throw invalidArgument(`unexpected EOF: blob ${desc.digest} truncated at ${n} of ${desc.size} bytes`);
+            const received = Date.now();
             hashed = await h.digest();
+            ctx.deps.log.debug('blob received', { digest: desc.digest, size: desc.size, hashMs: Date.now() - received });
             // Verified bytes end the feed at once: its extraction need not wait for the fsync.
             if (hashed === desc.digest) {
               feed?.end();
@@ -122,7 +124,9 @@ export async function downloadBlob(
             throw e;
           }
         }
+        const storing = Date.now();
         await ctx.deps.content.ingestFile(file, { digest: desc.digest, size: desc.size }, signal, hashed);
+        ctx.deps.log.debug('blob stored', { digest: desc.digest, storeMs: Date.now() - storing });
         return true;
       } catch (e) {
         if (isKind(e, 'InvalidArgument') && !/unexpected EOF/.test((e as Error).message)) {

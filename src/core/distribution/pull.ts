@@ -185,13 +185,18 @@ async function* pullOne(ctx: DistContext, client: RepoClient, ref: Reference, op
         },
       })),
       onLayerDone: (i) => {
+        ctx.deps.log.debug('layer applied', { digest: r.manifest.layers[i]!.digest });
         // After the layer's "Download complete" (its extraction may finish first, from the
         // verified bytes, while the blob is still being stored).
         if (!present[i]) download(i).then(() => q.push(statusMsg('Pull complete', shortId(r.manifest.layers[i]!.digest))), () => {});
       },
     });
-    await ctx.metadata.addImageManifest(result.id, { digest: r.manifestDigest, mediaType: r.manifestType, repo: name });
-    await ctx.deps.content.put(r.manifestBytes);
+    ctx.deps.log.debug('image registered', { id: result.id });
+    // Two independent durable writes: their fsyncs overlap instead of following each other.
+    await Promise.all([
+      ctx.metadata.addImageManifest(result.id, { digest: r.manifestDigest, mediaType: r.manifestType, repo: name }),
+      ctx.deps.content.put(r.manifestBytes),
+    ]);
     q.push({ status: `Digest: ${r.topDigest}` });
     const shown = familiarString(ref);
     q.push({ status: result.upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}` });
