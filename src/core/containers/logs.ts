@@ -255,7 +255,12 @@ async function* follow(
   token: object,
 ): AsyncGenerator<LogChunk> {
   let wake: (() => void) | undefined;
-  const poke = () => wake?.();
+  // A poke while we are reading (exit, timer, abort) must not be lost: the wait checks it.
+  let pending = false;
+  const poke = () => {
+    pending = true;
+    wake?.();
+  };
   let watcher: FSWatcher | undefined;
   const timer = setInterval(poke, 250);
   o.signal.addEventListener('abort', poke);
@@ -267,17 +272,28 @@ async function* follow(
     poke();
   });
   const base = path.basename(rec.paths.log);
-  try {
-    watcher = watch(path.dirname(rec.paths.log), (_e, name) => {
-      if (name === base || name === null) poke();
-    });
-    watcher.on('error', () => {});
-  } catch {
-    /* poll only */
-  }
+  // The directory is watched only while waiting: a fast writer would otherwise wake the
+  // daemon once per conmon write (thousands of inotify events a second) while it is busy
+  // reading anyway.
+  const arm = () => {
+    if (watcher) return;
+    try {
+      watcher = watch(path.dirname(rec.paths.log), (_e, name) => {
+        if (name === base || name === null) poke();
+      });
+      watcher.on('error', () => {});
+    } catch {
+      /* poll only */
+    }
+  };
+  const disarm = () => {
+    watcher?.close();
+    watcher = undefined;
+  };
   let next: string | undefined;
   try {
     for (;;) {
+      pending = false;
       const wasStopped = stopped;
       for (;;) {
         if (!fh) {
@@ -334,15 +350,20 @@ async function* follow(
       }
       if (wasStopped || o.signal.aborted) return;
       if (o.until !== undefined && o.until > 0 && Date.now() / 1000 > o.until) return;
-      await new Promise<void>((r) => (wake = r));
+      if (stopped) continue; // exited while we read: one last drain
+      arm();
+      // Written between our last read and the watch: no event will come for it.
+      const grew = fh !== undefined && (await fh.stat()).size > offset;
+      if (!grew && !pending && !stopped) await new Promise<void>((r) => (wake = r));
       wake = undefined;
+      disarm();
       // Let a fast writer's output gather for a moment: fewer, larger reads (one wake-up per
       // conmon write would cost a read and three stats each).
       if (!stopped) await sleep(COALESCE_MS);
     }
   } finally {
     clearInterval(timer);
-    watcher?.close();
+    disarm();
     o.signal.removeEventListener('abort', poke);
     chain?.leave(token);
     for (const f of owned) await f.close().catch(() => {});
