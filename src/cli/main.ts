@@ -1,21 +1,19 @@
 /**
- * Entry point of `pier` (bundled into dist/pier.mjs). Keeps its top level cheap: everything is
- * loaded on demand by runCli.
+ * Entry point of `pier` (bundled into dist/pier-cli.cjs, run by dist/pier.cjs). Keeps its top
+ * level cheap: commands are loaded on demand by runCli, and the standard streams are created
+ * only when used (see startup/stdio.ts).
  */
 import { runCli } from './app.js';
+import { lazyStdio } from './startup/stdio.js';
 
-// A closed pipe on stdout (`pier events | head`) ends the program quietly, like docker.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
+const stdio = lazyStdio();
 
-runCli(process.argv.slice(2), { io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, env: process.env }).then(
+runCli(process.argv.slice(2), { io: stdio.io, env: process.env }).then(
   (code) => {
     process.exitCode = code;
     // Hijacked sockets or stdin listeners may keep the loop alive after the command finished.
     const flush = () => process.exit(code);
-    if (process.stdout.writableNeedDrain) process.stdout.once('drain', flush);
+    if (stdio.stdoutUsed() && process.stdout.writableNeedDrain) process.stdout.once('drain', flush);
     else setImmediate(flush);
   },
 );
