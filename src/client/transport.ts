@@ -10,15 +10,21 @@
  * cannot be sent twice: they negotiate first (`HEAD /_ping`, falling back to GET), as does
  * apiVersion() when nothing has settled the version yet.
  *
- * Connections are made without an http.Agent (still one connection per request): no agent
- * bookkeeping and no TLS server-name computation, whose IPv6 check compiles a large regular
- * expression on first use (~9 ms of every CLI run).
+ * Calls that want the whole answer (json, call, ping) go through plain-http.ts over node:net;
+ * node:http is loaded only for streamed answers, streamed bodies and hijacked connections. Those
+ * connect without an http.Agent (still one connection per request): no agent bookkeeping and
+ * no TLS server-name computation, whose IPv6 check compiles a large regular expression on first
+ * use (~9 ms of a CLI run).
  */
-import http from 'node:http';
+import type http from 'node:http';
 import net from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './host.js';
 import { ApiError, ConnectError, isConnectFailure } from './errors.js';
+import { plainRequest, type PlainResponse } from './plain-http.js';
+
+/** node:http, loaded on first use (process.getBuiltinModule: synchronous, in ESM and CommonJS). */
+const httpModule = (): typeof http => process.getBuiltinModule('node:http');
 
 /** The newest API version this client speaks. */
 export const CLIENT_API_VERSION = '1.44';
@@ -102,7 +108,7 @@ export function errorMessage(status: number, body: Buffer, contentType: string |
       if (typeof j.message === 'string') return j.message;
     } catch { /* fall through */ }
   }
-  return text || `${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+  return text || `${status} ${httpModule().STATUS_CODES[status] ?? ''}`.trim();
 }
 
 /** Opens the connection of one request (node passes socketPath as `path`, or host and port). */
@@ -152,16 +158,14 @@ export class Transport {
   /** `HEAD /_ping` (GET when HEAD fails). Throws ConnectError or ApiError. */
   async ping(): Promise<PingInfo> {
     if (this.pingInfo) return this.pingInfo;
-    let res: http.IncomingMessage;
+    let res: PlainResponse;
     try {
-      res = await this.raw('HEAD', '/_ping', {});
-      res.resume();
-      if (res.statusCode !== 200) throw new Error('HEAD failed');
+      res = await this.plain('HEAD', '/_ping', {});
+      if (res.status !== 200) throw new Error('HEAD failed');
     } catch (e) {
       if (e instanceof ConnectError) throw e;
-      res = await this.raw('GET', '/_ping', {});
-      const body = await readAll(res);
-      if ((res.statusCode ?? 500) >= 400) throw new ApiError(res.statusCode ?? 500, errorMessage(res.statusCode ?? 500, body, res.headers['content-type']));
+      res = await this.plain('GET', '/_ping', {});
+      if (res.status >= 400) throw new ApiError(res.status, errorMessage(res.status, res.body, res.headers['content-type']));
     }
     const h = res.headers;
     this.pingInfo = {
@@ -232,7 +236,7 @@ export class Transport {
   private raw(method: string, fullPath: string, opts: RequestOptions): Promise<http.IncomingMessage> {
     const { headers, data, stream } = this.prepareBody(opts);
     return new Promise((resolve, reject) => {
-      const req = http.request(this.baseRequestOptions(method, fullPath, headers), resolve);
+      const req = httpModule().request(this.baseRequestOptions(method, fullPath, headers), resolve);
       req.on('error', (e) => reject(isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e));
       if (opts.signal) {
         if (opts.signal.aborted) req.destroy();
@@ -263,17 +267,42 @@ export class Transport {
 
   /** Sends a request and parses the JSON answer (undefined for an empty body). Throws like request. */
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, opts);
-    const body = await readAll(res);
+    const { body } = await this.whole(method, path, opts);
     if (body.length === 0) return undefined as T;
     return JSON.parse(body.toString('utf8')) as T;
   }
 
   /** Sends a request and discards the answer; returns the status. Throws like request. */
   async call(method: string, path: string, opts: RequestOptions = {}): Promise<number> {
-    const res = await this.request(method, path, opts);
-    await readAll(res);
-    return res.statusCode ?? 200;
+    return (await this.whole(method, path, opts)).status;
+  }
+
+  /**
+   * The whole answer of a request (2xx/304), through plain-http.ts unless the body is a stream.
+   * Throws ApiError with the daemon's message otherwise, ConnectError when unreachable.
+   */
+  private async whole(method: string, path: string, opts: RequestOptions): Promise<PlainResponse> {
+    if (isStream(opts.body)) {
+      const res = await this.request(method, path, opts);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      return { status: res.statusCode ?? 200, headers, body: await readAll(res) };
+    }
+    return this.versioned(path, opts, async (full) => {
+      const res = await this.plain(method, full, opts);
+      if (res.status >= 400) throw new ApiError(res.status, errorMessage(res.status, res.body, res.headers['content-type']));
+      return res;
+    });
+  }
+
+  /** One plain-http request to `full` (path with version and query). Throws ConnectError when unreachable. */
+  private async plain(method: string, full: string, opts: RequestOptions): Promise<PlainResponse> {
+    const { headers, data } = this.prepareBody(opts);
+    try {
+      return await plainRequest(this.endpoint, { method, path: full, headers: { 'User-Agent': this.opts.userAgent ?? 'pier-client', ...headers }, body: data, signal: opts.signal });
+    } catch (e) {
+      throw isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e;
+    }
   }
 
   /**
@@ -289,7 +318,7 @@ export class Transport {
     headers.Connection = 'Upgrade';
     headers.Upgrade = 'tcp';
     return new Promise((resolve, reject) => {
-      const req = http.request(this.baseRequestOptions(method, full, headers));
+      const req = httpModule().request(this.baseRequestOptions(method, full, headers));
       req.on('error', (e) => reject(isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e));
       req.on('upgrade', (res, socket, head) => {
         resolve({ socket, head, contentType: String(res.headers['content-type'] ?? ''), upgraded: true });
