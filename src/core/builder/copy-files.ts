@@ -7,12 +7,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, chmod, lchown, lstat, mkdir, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { invalidArgument, notFound } from '../../lib/errors.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { goMatchRegex, hasWildcards, resolveInRoot, resolveInRootWithStat } from './paths.js';
-import { writeChunks, type DeferredBodies } from './deferred.js';
+import { heldNames, heldStat, writeChunks, type DeferredBodies, type StatLike } from './deferred.js';
 
 /** Where sources come from. */
 export interface SourceRoot {
@@ -25,7 +24,7 @@ export interface SourceRoot {
   hashes?: Map<string, string>;
   /** File mtimes recorded when the context was received (not set on disk). */
   mtimes?: Map<string, Date>;
-  /** Bodies held in memory whose on-disk files are empty placeholders (see deferred.ts). */
+  /** Files held in memory, not on disk (see deferred.ts); read through heldStat/heldNames. */
   deferred?: DeferredBodies;
   /** Writes the held bodies to their files (idempotent); for readers other than COPY. */
   materialize?: () => Promise<void>;
@@ -38,7 +37,7 @@ export interface SourceItem {
   abs: string;
   isDir: boolean;
   /** lstat of `abs` when already known (saves a call when hashing). */
-  stat?: Stats;
+  stat?: StatLike;
 }
 
 /** Ownership/mode options of a copy. */
@@ -51,19 +50,23 @@ export interface CopyOptions {
 const notInContext = (s: string) => notFound(`COPY failed: file not found in build context or excluded by .dockerignore: stat ${s}: file does not exist`);
 
 /** Walks a directory (rel paths), skipping excluded entries (descending when exceptions exist). */
-async function* walk(src: SourceRoot, relDir: string): AsyncGenerator<{ rel: string; abs: string; st: Stats }> {
+async function* walk(src: SourceRoot, relDir: string): AsyncGenerator<{ rel: string; abs: string; st: StatLike }> {
   const absDir = relDir === '.' ? src.root : path.join(src.root, relDir);
   let names: string[];
   try {
-    names = (await readdir(absDir)).sort();
+    names = await readdir(absDir);
   } catch {
     return;
   }
+  const held = heldNames(src.deferred, absDir);
+  // A file being materialized is briefly both on disk and held.
+  if (held.length > 0) names = [...new Set(names.concat(held))];
+  names.sort();
   for (const n of names) {
     const rel = relDir === '.' ? n : `${relDir}/${n}`;
     const abs = path.join(absDir, n);
     const excluded = src.excluded?.(rel) ?? false;
-    const st = await lstat(abs);
+    const st = heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
     if (!excluded) yield { rel, abs, st };
     if (st.isDirectory() && (!excluded || src.hasExceptions)) yield* walk(src, rel);
   }
@@ -84,13 +87,16 @@ export async function resolveSources(src: SourceRoot, sources: string[]): Promis
       for await (const e of walk(src, '.')) {
         if (!re.test(e.rel)) continue;
         any = true;
-        out.push({ rel: e.rel, abs: e.abs, isDir: (await stat(e.abs).catch(() => undefined))?.isDirectory() ?? false });
+        const isDir = e.st.isSymbolicLink() ? ((await stat(e.abs).catch(() => undefined))?.isDirectory() ?? false) : e.st.isDirectory();
+        out.push({ rel: e.rel, abs: e.abs, isDir });
       }
       if (!any) throw notFound(`COPY failed: no source files were specified`);
       continue;
     }
     if (rel !== '.' && src.excluded?.(rel)) throw notInContext(s);
-    const { path: abs, stat: known } = await resolveInRootWithStat(src.root, rel);
+    const resolved = await resolveInRootWithStat(src.root, rel);
+    const abs = resolved.path;
+    const known = resolved.stat ?? heldStat(src.deferred, abs, src.mtimes);
     const st = known ?? (await stat(abs).catch(() => undefined));
     if (!st) throw notInContext(s);
     out.push({ rel, abs, isDir: st.isDirectory(), stat: known });
@@ -107,8 +113,8 @@ async function hashFile(h: ReturnType<typeof createHash>, abs: string): Promise<
 /** A digest of the sources' names, types, modes, link targets and contents (not mtimes). Throws fs errors. */
 export async function hashSources(src: SourceRoot, items: SourceItem[]): Promise<string> {
   const h = createHash('sha256');
-  const one = async (rel: string, abs: string, known?: Stats) => {
-    const st = known ?? (await lstat(abs));
+  const one = async (rel: string, abs: string, known?: StatLike) => {
+    const st = known ?? heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
     h.update(`\0${rel}\0${st.mode}\0${st.uid}:${st.gid}\0`);
     if (st.isSymbolicLink()) h.update(await readlink(abs));
     else if (st.isFile()) {
@@ -141,8 +147,8 @@ async function ensureDir(absDir: string, owner: { uid: number; gid: number }): P
   await lchown(absDir, owner.uid, owner.gid);
 }
 
-async function copyEntry(src: SourceRoot, abs: string, target: string, opts: CopyOptions, known?: Stats): Promise<void> {
-  const st = known ?? (await lstat(abs));
+async function copyEntry(src: SourceRoot, abs: string, target: string, opts: CopyOptions, known?: StatLike): Promise<void> {
+  const st = known ?? heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
   if (st.isDirectory()) {
     const existing = await lstat(target).catch(() => undefined);
     if (!existing?.isDirectory()) {

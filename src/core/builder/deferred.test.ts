@@ -28,7 +28,7 @@ async function tarOf(entries: Entry[]): Promise<Buffer> {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-test('big context files are held in memory, hashed, copied from memory and materialized on demand', async () => {
+test('context files are held in memory (nothing on disk), hashed, copied from memory and materialized on demand', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'pier-deferred-'));
   try {
     const big = Buffer.alloc(3 << 20, 7);
@@ -40,6 +40,9 @@ test('big context files are held in memory, hashed, copied from memory and mater
       { name: 'twice.bin', type: 'file', data: big2 },
       { name: 'linked.bin', type: 'file', data: big2 },
       { name: 'hard', type: 'link', linkname: 'linked.bin' },
+      { name: 'd', type: 'directory', mode: 0o750 },
+      { name: 'd/small.txt', type: 'file', data: Buffer.from('small'), mode: 0o604 },
+      { name: 'd/s2', type: 'file', data: Buffer.from('two') },
     ]);
     const ctx = path.join(dir, 'ctx');
     const hashes = new Map<string, string>();
@@ -47,12 +50,13 @@ test('big context files are held in memory, hashed, copied from memory and mater
     const defer = createDeferredBodies(64 << 20);
     await extractTarInto(Readable.from([tar]), ctx, { keepOwnership: false, fresh: true, hashes, mtimes, defer });
     const abs = (n: string) => path.join(ctx, n);
-    // Placeholders: right mode, empty; the hash is of the real content.
-    assert.equal((await stat(abs('big.bin'))).size, 0);
-    assert.equal((await stat(abs('big.bin'))).mode & 0o777, 0o640);
+    // Nothing on disk for held files; the hash is of the real content.
+    await assert.rejects(stat(abs('big.bin')), /ENOENT/);
+    await assert.rejects(stat(abs('d/small.txt')), /ENOENT/);
     assert.equal(hashes.get(abs('big.bin')), sha(big));
     assert.equal(hashes.get(abs('twice.bin')), sha(big2));
-    assert.deepEqual([...defer.bodies.keys()].sort(), [abs('big.bin'), abs('twice.bin')]);
+    assert.equal(hashes.get(abs('d/small.txt')), sha(Buffer.from('small')));
+    assert.deepEqual([...defer.bodies.keys()].sort(), [abs('big.bin'), abs('d/s2'), abs('d/small.txt'), abs('twice.bin')]);
     // A hardlinked body was written at once: both names have the content.
     assert.deepEqual(await readFile(abs('hard')), big2);
     assert.deepEqual(await readFile(abs('linked.bin')), big2);
@@ -60,6 +64,9 @@ test('big context files are held in memory, hashed, copied from memory and mater
     const src: SourceRoot = { root: ctx, hashes, mtimes, deferred: defer };
     const items = await resolveSources(src, ['big.bin', 'twice.bin', 'hard']);
     const h1 = await hashSources(src, items);
+    const dirItems = await resolveSources(src, ['d', 'd/*.txt']);
+    assert.deepEqual(dirItems.map((i) => [i.rel, i.isDir]), [['d', true], ['d/small.txt', false]]);
+    const h2 = await hashSources(src, dirItems);
     const rootfs = path.join(dir, 'rootfs');
     await mkdir(rootfs);
     await copyIntoRootfs(src, items, rootfs, '/data/', { owner: { uid: 0, gid: 0 } });
@@ -68,14 +75,23 @@ test('big context files are held in memory, hashed, copied from memory and mater
     assert.deepEqual(await readFile(path.join(rootfs, 'data/hard')), big2);
     assert.equal((await stat(path.join(rootfs, 'data/big.bin'))).mode & 0o777, 0o640);
     assert.equal((await stat(path.join(rootfs, 'data/big.bin'))).mtimeMs, 1_000_000_000_000);
+    await copyIntoRootfs(src, [dirItems[0]!], rootfs, '/dir/', { owner: { uid: 0, gid: 0 } });
+    assert.equal(await readFile(path.join(rootfs, 'dir/small.txt'), 'utf8'), 'small');
+    assert.equal((await stat(path.join(rootfs, 'dir/small.txt'))).mode & 0o777, 0o604);
+    assert.equal(await readFile(path.join(rootfs, 'dir/s2'), 'utf8'), 'two');
 
     await materializeDeferred(defer, mtimes);
     assert.equal(defer.bodies.size, 0);
     assert.deepEqual(await readFile(abs('big.bin')), big);
     assert.deepEqual(await readFile(abs('twice.bin')), big2);
     assert.equal((await stat(abs('big.bin'))).mtimeMs, 1_000_000_000_000);
+    assert.equal((await stat(abs('big.bin'))).mode & 0o777, 0o640);
+    assert.equal((await stat(abs('d/small.txt'))).mode & 0o777, 0o604);
+    assert.equal((await stat(abs('d/small.txt'))).mtimeMs, 1_000_000_000_000);
+    assert.equal((await stat(abs('d'))).mtimeMs, 1_000_000_000_000);
     // Same cache digest whether the bodies are held or on disk (and without the known hashes).
     assert.equal(await hashSources({ root: ctx }, items), h1);
+    assert.equal(await hashSources({ root: ctx }, dirItems), h2);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

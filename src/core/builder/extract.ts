@@ -17,7 +17,7 @@ import { readContextTar } from './context-tar.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import type { HashOffload } from './hash-worker.js';
-import { dropDeferred, writeChunks, type DeferredBodies } from './deferred.js';
+import { dropDeferred, HELD_OVERHEAD, holdFile, materializeOne, type DeferredBodies } from './deferred.js';
 
 /** Options of extractTarInto. */
 export interface ExtractOptions {
@@ -36,8 +36,8 @@ export interface ExtractOptions {
    */
   mtimes?: Map<string, Date>;
   /**
-   * When given (with `hashes`), big regular files are kept in memory within its budget and
-   * only an empty placeholder is created on disk (see deferred.ts).
+   * When given (with `hashes` and `mtimes`, without an owner), regular files are kept in memory
+   * within its budget and not created on disk (see deferred.ts).
    */
   defer?: DeferredBodies;
   /**
@@ -97,6 +97,10 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     const known = dirs.get(rel);
     if (known) return known;
     const abs = await resolveInRoot(dir, rel);
+    // A held file where a directory is wanted goes to disk first (mkdir then fails as it would).
+    for (let a = abs; opts.defer && a.startsWith(dir + '/'); a = path.dirname(a)) {
+      if (opts.defer.bodies.has(a)) await materializeOne(opts.defer, a, opts.mtimes);
+    }
     await mkdir(abs, { recursive: true });
     dirs.set(rel, abs);
     return abs;
@@ -124,7 +128,7 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       if (replace) {
         const st = await lstat(target).catch(() => undefined);
         if (st && !st.isDirectory()) await rm(target, { recursive: true, force: true });
-        if (st && !st.isDirectory() && opts.defer) dropDeferred(opts.defer, target);
+        if (!st?.isDirectory() && opts.defer) dropDeferred(opts.defer, target);
       }
       await mkdir(target, { recursive: true });
       if (replace || (mode & UMASKED) !== 0 || mode !== 0o755) await chmod(target, mode);
@@ -137,37 +141,34 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       await rm(target, { recursive: true, force: true });
       if (opts.defer) dropDeferred(opts.defer, target);
     }
-    if (h.type === 'file' && h.size > SMALL && opts.defer && opts.hashes && h.size <= opts.defer.budget) {
-      // Hashed on the worker thread when there is one (the digest arrives before drain ends).
-      const hash = opts.hashOffload?.begin();
-      const inline = hash ? undefined : createHash('sha256');
-      const chunks: Buffer[] = [];
-      for await (const c of e.body) {
-        if (inline) inline.update(c);
-        else {
-          const wait = hash!.update(c);
-          if (wait) await wait;
-        }
-        chunks.push(c);
-      }
+    if (h.type === 'file' && opts.defer && opts.hashes && opts.mtimes && !owner && h.size + HELD_OVERHEAD <= opts.defer.budget) {
+      // Held in memory, nothing on disk (deferred.ts); hashed while it arrives.
       const hashes = opts.hashes;
-      if (inline) hashes.set(target, inline.digest('hex'));
-      else await spawn(hash!.digest().then((hex) => void hashes.set(target, hex)));
-      opts.defer.budget -= h.size;
-      opts.defer.bodies.set(target, chunks);
-      await spawn(
-        (async () => {
-          const fh = await open(target, 'w', mode);
-          try {
-            if ((mode & UMASKED) !== 0 || mode > 0o777) await fh.chmod(mode);
-            if (owner) await fh.chown(owner.uid, owner.gid);
-            if (opts.mtimes) opts.mtimes.set(target, h.mtime);
-            else await fh.utimes(h.mtime, h.mtime);
-          } finally {
-            await fh.close();
+      let chunks: Buffer[];
+      if (h.size <= SMALL) {
+        // A copy: a subarray would pin the whole socket chunk it came in.
+        const data = Buffer.from(await readBody(e.body));
+        if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
+        hashes.set(target, createHash('sha256').update(data).digest('hex'));
+        chunks = [data];
+      } else {
+        // On the worker thread when there is one (the digest arrives before drain ends).
+        const hash = opts.hashOffload?.begin();
+        const inline = hash ? undefined : createHash('sha256');
+        chunks = [];
+        for await (const c of e.body) {
+          if (inline) inline.update(c);
+          else {
+            const wait = hash!.update(c);
+            if (wait) await wait;
           }
-        })(),
-      );
+          chunks.push(c);
+        }
+        if (inline) hashes.set(target, inline.digest('hex'));
+        else await spawn(hash!.digest().then((hex) => void hashes.set(target, hex)));
+      }
+      opts.mtimes.set(target, h.mtime);
+      holdFile(opts.defer, target, chunks, mode, h.size);
     } else if (h.type === 'file' && h.size <= SMALL) {
       const data = await readBody(e.body);
       if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
@@ -202,14 +203,8 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     } else if (h.type === 'link') {
       await drain();
       const from = await resolveInRoot(dir, cleanPath(String(h.linkname).replace(/^\/+/, '')), false);
-      const held = opts.defer?.bodies.get(from);
-      if (held) {
-        // A second name for a held body: give the file its content now.
-        await writeChunks(from, held, 'r+');
-        dropDeferred(opts.defer!, from);
-        const t = opts.mtimes?.get(from);
-        if (t) await utimes(from, t, t);
-      }
+      // A second name for a held file: the file must exist now.
+      if (opts.defer?.bodies.has(from)) await materializeOne(opts.defer, from, opts.mtimes);
       try {
         await link(from, target);
       } catch (err) {
@@ -218,5 +213,11 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     }
   }
   await drain();
-  for (const [d, t] of dirTimes.reverse()) await utimes(d, t, t).catch(() => {});
+  if (opts.defer) opts.defer.dirTimes.push(...dirTimes);
+  // Setting a directory's times changes no other directory's: all at once, by a pool of writers.
+  const times = dirTimes.reverse();
+  const pool = Array.from({ length: Math.min(WRITERS, times.length) }, async () => {
+    for (let e = times.pop(); e; e = times.pop()) await utimes(e[0], e[1], e[1]).catch(() => {});
+  });
+  await Promise.all(pool);
 }
