@@ -8,7 +8,7 @@
  * line — so the output is byte-exact; a line's timestamp (for `-t`, since and until) is the
  * one of its first record. Timestamps are parsed only when an option needs them.
  */
-import { formatNano, NanoTimeCache } from './time.js';
+import { LogTimeReader, secNano, STAMP_LENGTH, type SecNano } from './logs-time.js';
 import { ReadBufferPool } from './logs-pool.js';
 
 /** Which lines to produce and how. */
@@ -76,18 +76,18 @@ export class LogScanner {
   private readonly keeping = [true, true, true];
   private readonly needTime: boolean;
   private readonly prefix: Buffer | undefined;
-  private readonly sinceNs: bigint | undefined;
-  private readonly untilNs: bigint | undefined;
-  private readonly times = new NanoTimeCache();
+  private readonly since: SecNano | undefined;
+  private readonly until: SecNano | undefined;
+  private readonly times = new LogTimeReader();
   /** Complete lines produced so far (for tail bookkeeping). */
   lines = 0;
 
   constructor(private readonly o: ScanOptions) {
     // 1 µs of slack: since/until arrive as float seconds.
-    this.sinceNs = o.since !== undefined && o.since > 0 ? BigInt(Math.round(o.since * 1e6) - 1) * 1000n : undefined;
-    this.untilNs = o.until !== undefined && o.until > 0 ? BigInt(Math.round(o.until * 1e6) + 1) * 1000n : undefined;
+    this.since = o.since !== undefined && o.since > 0 ? secNano(BigInt(Math.round(o.since * 1e6) - 1) * 1000n) : undefined;
+    this.until = o.until !== undefined && o.until > 0 ? secNano(BigInt(Math.round(o.until * 1e6) + 1) * 1000n) : undefined;
     this.prefix = o.prefix !== undefined ? Buffer.from(o.prefix) : undefined;
-    this.needTime = o.timestamps || this.sinceNs !== undefined || this.untilNs !== undefined;
+    this.needTime = o.timestamps || this.since !== undefined || this.until !== undefined;
     this.inPlace = !o.timestamps && this.prefix === undefined;
   }
 
@@ -221,15 +221,21 @@ export class LogScanner {
     const textStart = Math.min(s3 + 1, nl);
     if (this.atStart[stream]) {
       let keep = stream === 1 ? this.o.stdout : this.o.stderr;
-      let ts: bigint | undefined;
       if (keep && this.needTime) {
-        ts = this.times.parse(buf.toString('latin1', a, s1));
-        if (ts === undefined) keep = false;
-        else if (this.sinceNs !== undefined && ts < this.sinceNs) keep = false;
-        else if (this.untilNs !== undefined && ts > this.untilNs) keep = false;
+        const t = this.times;
+        if (!t.read(buf, a, s1)) keep = false;
+        else if (this.since !== undefined && t.before(this.since)) keep = false;
+        else if (this.until !== undefined && t.after(this.until)) keep = false;
       }
       this.keeping[stream] = keep;
-      if (keep && this.o.timestamps && ts !== undefined) this.putString(stream, formatNano(ts) + ' ');
+      if (keep && this.o.timestamps) {
+        const s = this.times.stamp();
+        if (s !== undefined) this.putString(stream, s);
+        else {
+          this.room(stream, STAMP_LENGTH);
+          this.pos += this.times.write(this.buf!, this.pos);
+        }
+      }
       if (keep && this.prefix) this.put(stream, this.prefix, 0, this.prefix.length);
     }
     if (this.keeping[stream]) this.put(stream, buf, textStart, partial ? nl : nl + 1);
