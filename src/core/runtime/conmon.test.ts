@@ -44,7 +44,7 @@ test('exec argv and errors', async () => {
   const a = execConmonArgs({ id: 'c', execId: 'e', dir: '/x/e', runtimePath: '/usr/sbin/runc', runtimeArgs: ['--root', '/r'], terminal: true, stdin: false });
   assert.ok(a.includes('-e') && a.includes('--exec-attach') && a.includes('-t') && !a.includes('-i'));
   assert.equal(a[a.indexOf('--exec-process-spec') + 1], '/x/e/process.json');
-  const e = execError('runc', 'time="t" level=error msg="exec failed: unable to start container process: exec: \\"nope\\": executable file not found in $PATH"');
+  const e = execError('time="t" level=error msg="exec failed: unable to start container process: exec: \\"nope\\": executable file not found in $PATH"');
   assert.equal(e.message, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nope": executable file not found in $PATH: unknown');
   assert.equal((e as { kind?: string }).kind, 'InvalidArgument');
 });

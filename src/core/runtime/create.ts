@@ -250,9 +250,6 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
           sessionDir: path.join(options.execRoot, 'execs', o.execId),
           runtimePath: cli.binary.path,
           runtimeArgs: cli.globalArgs,
-          // exec.ts words runc's messages ("exec failed: …"); runtime-errors.ts rewrites crun's
-          // messages about a program it cannot run into runc's, so crun is worded like runc.
-          runtimeName: cli.binary.name === 'crun' ? 'runc' : cli.binary.name,
         },
         o,
       );

@@ -27,7 +27,6 @@ export interface ExecDeps {
   sessionDir: string;
   runtimePath: string;
   runtimeArgs: string[];
-  runtimeName: string;
 }
 
 /** Builds conmon's argv for an exec session. Pure. */
@@ -56,10 +55,14 @@ export function execConmonArgs(o: { id: string; execId: string; dir: string; run
   return args;
 }
 
-/** Error for a failed `runtime exec`, in Docker's words (InvalidArgument for a missing/forbidden program). Pure. */
-export function execError(runtimeName: string, message: string): Error {
-  let msg = runtimeMessage(message) || 'unknown error';
-  if (runtimeName === 'runc' && !/^(runc )?exec failed/.test(msg)) msg = `exec failed: ${msg}`;
+/**
+ * Error for a failed `runtime exec` of `program`, in Docker's words ("OCI runtime exec failed:
+ * exec failed: …"; crun's messages are reworded like runc's), InvalidArgument for a
+ * missing/forbidden program. Pure.
+ */
+export function execError(message: string, program?: string): Error {
+  let msg = runtimeMessage(message, program) || 'unknown error';
+  if (!/^(runc )?exec failed/.test(msg)) msg = `exec failed: ${msg}`;
   const full = `OCI runtime exec failed: ${msg}: unknown`;
   if (/executable file not found|no such file or directory|permission denied/i.test(msg)) return invalidArgument(full);
   return internal(full);
@@ -144,7 +147,7 @@ export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promi
   const fail = (message: string): never => {
     cleanupPipes();
     void rm(dir, { recursive: true, force: true });
-    throw execError(deps.runtimeName, message);
+    throw execError(message, opts.process.args?.[0]);
   };
 
   startPipe.write(Buffer.from([0]));
