@@ -3,7 +3,7 @@
  * parse, split into meta ARGs and stages, keep only the stages the target needs, run their
  * instructions with Docker's step output, then tag and report the result.
  */
-import { readFile, rm, mkdir } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProgressMessage } from '../../api/types.js';
 import { invalidArgument } from '../../lib/errors.js';
@@ -61,7 +61,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
   const platform = req.platform ? parseBuildPlatform(req.platform) : undefined;
   const work = path.join(tmpRoot, newId().slice(0, 24));
   const ctxDir = path.join(work, 'context');
-  await mkdir(ctxDir, { recursive: true });
+  // extractTarInto creates ctxDir (and so `work`) while the context already streams in.
   try {
     const t0 = Date.now();
     const hashes = new Map<string, string>();

@@ -60,6 +60,15 @@ async function readBody(body: AsyncIterable<Buffer>): Promise<Buffer> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
+/** The rest of an iteration whose first step was already asked for; closes it when left early. */
+async function* resumed<T>(it: AsyncIterator<T>, first: Promise<IteratorResult<T>>): AsyncGenerator<T> {
+  try {
+    for (let r = await first; !r.done; r = await it.next()) yield r.value;
+  } finally {
+    await it.return?.(undefined);
+  }
+}
+
 /** The body, each chunk also given to `hash`. */
 async function* tee(body: AsyncIterable<Buffer>, hash: Hash | undefined): AsyncGenerator<Buffer> {
   for await (const c of body) {
@@ -74,7 +83,18 @@ async function* tee(body: AsyncIterable<Buffer>, hash: Hash | undefined): AsyncG
  */
 export async function extractTarInto(source: Readable, dir: string, opts: ExtractOptions): Promise<void> {
   const dirTimes: [string, Date][] = [];
-  await mkdir(dir, { recursive: true });
+  // Reading starts at once (a client blocked on a full socket waits for nobody); the first
+  // entry is only handled once the directory exists.
+  const made = mkdir(dir, { recursive: true });
+  const tar = readContextTar(source)[Symbol.asyncIterator]();
+  const first = tar.next();
+  first.catch(() => {});
+  try {
+    await made;
+  } catch (e) {
+    void tar.return(undefined).catch(() => {});
+    throw e;
+  }
   const dirs = new Map<string, string>([['.', dir]]);
   const seen = new Set<string>();
   const pending = new Set<Promise<void>>();
@@ -107,7 +127,7 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
   };
   const ownerOf = (h: TarHeader) => opts.owner ?? (opts.keepOwnership ? { uid: h.uid, gid: h.gid } : undefined);
 
-  for await (const e of readContextTar(source)) {
+  for await (const e of resumed(tar, first)) {
     opts.signal?.throwIfAborted();
     const h = e.header;
     const name = cleanPath(h.name.replace(/^\/+/, ''));
