@@ -11,7 +11,7 @@ import { invalidArgument } from '../../lib/errors.js';
 import type { ImageConfigBlob, PulledImage, PushSource } from './index.js';
 import { IMAGES_LOCK, type ImageContext, type LayerRef } from './context.js';
 import { applyLayers, createImageRecord, openCounted, releaseLayers } from './layers.js';
-import { addReference, eventAttributes } from './tagging.js';
+import { addReference, addReferences, eventAttributes } from './tagging.js';
 import { findImage } from './lookup.js';
 
 async function knownTarSize(ctx: ImageContext, chainId: string): Promise<number | undefined> {
@@ -139,11 +139,14 @@ export async function registerPulled(ctx: ImageContext, img: PulledImage): Promi
     }
     const record = await createImageRecord(ctx, config, layers, '', img.config);
     let upToDate = !img.tag && img.repoDigest !== undefined && record.repoDigests.includes(img.repoDigest);
+    // Tag and digest in one write of the record (each write is a durable one at the pull's end).
+    const refs: { full: string; keepTagTime?: boolean }[] = [];
     if (img.tag) {
       upToDate = record.repoTags.includes(img.tag);
-      if (!upToDate) await addReference(ctx, record.id, img.tag);
+      if (!upToDate) refs.push({ full: img.tag });
     }
-    if (img.repoDigest) await addReference(ctx, record.id, img.repoDigest, { keepTagTime: true });
+    if (img.repoDigest) refs.push({ full: img.repoDigest, keepTagTime: true });
+    if (refs.length > 0) await addReferences(ctx, record.id, refs);
     const shown = img.tag ?? img.repoDigest;
     if (shown) {
       const attrs = await eventAttributes(ctx, record.id, familiarName(parseReference(shown)));

@@ -30,26 +30,43 @@ export async function eventAttributes(ctx: ImageContext, id: string, name: strin
  * for tags unless `keepTagTime` (load, like Docker, leaves it unset). Emits `tag` when `emit` is set. Throws fs errors.
  */
 export async function addReference(ctx: ImageContext, id: string, full: string, opts: { emit?: boolean; keepTagTime?: boolean } = {}): Promise<string | undefined> {
-  const isDigest = full.includes('@');
+  const previous = await addReferences(ctx, id, [{ full, keepTagTime: opts.keepTagTime }]);
+  if (opts.emit && ctx.records.get(recordKey(id))) ctx.deps.emit('tag', id, await eventAttributes(ctx, id, familiarize(full)));
+  return previous;
+}
+
+/**
+ * Points several full references at image `id` as addReference does for one, writing each
+ * affected record once (a pull's tag and digest: one write of the new image's record instead
+ * of one per reference). Returns the id of an image a reference was taken from, if any. Emits
+ * nothing. Throws fs errors.
+ */
+export async function addReferences(ctx: ImageContext, id: string, refs: { full: string; keepTagTime?: boolean }[]): Promise<string | undefined> {
+  const names = refs.map((r) => r.full);
   let previous: string | undefined;
   for (const r of ctx.records.all()) {
     if (r.id === id) continue;
-    if (r.repoTags.includes(full) || r.repoDigests.includes(full)) {
+    if (names.some((n) => r.repoTags.includes(n) || r.repoDigests.includes(n))) {
       previous = r.id;
-      await saveRecord(ctx, { ...r, repoTags: r.repoTags.filter((t) => t !== full), repoDigests: r.repoDigests.filter((t) => t !== full) });
+      await saveRecord(ctx, { ...r, repoTags: r.repoTags.filter((t) => !names.includes(t)), repoDigests: r.repoDigests.filter((t) => !names.includes(t)) });
     }
   }
   const rec = ctx.records.get(recordKey(id));
   if (!rec) return previous;
   const next: ImageRecord = { ...rec };
-  if (isDigest) {
-    if (!next.repoDigests.includes(full)) next.repoDigests = [...next.repoDigests, full];
-  } else {
-    if (!next.repoTags.includes(full)) next.repoTags = [...next.repoTags, full];
-    if (!opts.keepTagTime) next.lastTagTime = ctx.now().toISOString();
+  let changed = false;
+  for (const { full, keepTagTime } of refs) {
+    const list = full.includes('@') ? 'repoDigests' : 'repoTags';
+    if (!next[list].includes(full)) {
+      next[list] = [...next[list], full];
+      changed = true;
+    }
+    if (list === 'repoTags' && !keepTagTime) {
+      next.lastTagTime = ctx.now().toISOString();
+      changed = true;
+    }
   }
-  await saveRecord(ctx, next);
-  if (opts.emit) ctx.deps.emit('tag', id, await eventAttributes(ctx, id, familiarize(full)));
+  if (changed) await saveRecord(ctx, next); // a record already as asked is not rewritten
   return previous;
 }
 
