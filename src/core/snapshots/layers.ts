@@ -156,24 +156,34 @@ export class LayerStore {
       if (o.expectedDiffId !== undefined && o.expectedDiffId !== diffId) {
         throw invalidArgument(`layer diffID mismatch: expected ${o.expectedDiffId}, got ${diffId}`);
       }
+      const chainId = parent === null ? diffId : sha256Digest(parent + ' ' + diffId);
+      let meta: LayerMeta | undefined;
+      const writeMeta = async (): Promise<LayerMeta> => {
+        const m: LayerMeta = { chainId, diffId, parent, size: res.size };
+        if (Object.keys(res.parked).length > 0) m.parked = res.parked;
+        if (this.opts.shortLinks) {
+          m.link = shortLinkName();
+          linkPath = path.join(this.home, 'l', m.link);
+          await symlink(`../layers/${chainId.slice(7)}/diff`, linkPath);
+        }
+        await writeJsonAtomic(path.join(tmp, 'meta.json'), m);
+        return m;
+      };
+      // The chain id is known from the parent's id, so the durable write of the metadata
+      // (fsyncs: slow while big files are written) happens before waiting for the parent:
+      // layers applied in parallel sync together, and only renames follow one another.
+      if (!(await this.get(chainId))) meta = await writeMeta();
       if (o.waitParent !== undefined) {
         await o.waitParent();
         if (parent !== null && !(await this.get(parent))) throw notFound(`layer ${parent} does not exist`);
       }
-      const chainId = parent === null ? diffId : sha256Digest(parent + ' ' + diffId);
       const existing = await this.get(chainId);
       if (existing) {
+        if (linkPath) await unlink(linkPath).catch(() => {});
         await rm(tmp, { recursive: true, force: true });
         return toInfo(existing);
       }
-      const meta: LayerMeta = { chainId, diffId, parent, size: res.size };
-      if (Object.keys(res.parked).length > 0) meta.parked = res.parked;
-      if (this.opts.shortLinks) {
-        meta.link = shortLinkName();
-        linkPath = path.join(this.home, 'l', meta.link);
-        await symlink(`../layers/${chainId.slice(7)}/diff`, linkPath);
-      }
-      await writeJsonAtomic(path.join(tmp, 'meta.json'), meta);
+      meta ??= await writeMeta(); // it existed, and was removed meanwhile
       try {
         await rename(tmp, this.dir(chainId));
       } catch (e) {
