@@ -20,6 +20,15 @@ import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
 import { loadCacheSources } from './cache-from.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
 import type { HashOffload } from './hash-worker.js';
+import type { ContentMemo, KeptFile } from './content-memo.js';
+
+/** Long-lived helpers the builder service hands to each build. */
+export interface BuildHelpers {
+  /** Hashing of big files on a worker thread (hash-worker.ts). */
+  hashOffload?: HashOffload;
+  /** Big files of the last context with their digests (content-memo.ts). */
+  memo?: ContentMemo;
+}
 import { processWord } from './shell-lex.js';
 import { argValue, say, type BuildState } from './stage.js';
 import { neededStages, runStages, type StagePlan } from './stages-run.js';
@@ -55,7 +64,8 @@ function plan(instrs: Instruction[]): { metaArgs: Extract<Instruction, { kind: '
  * InvalidArgument/NotFound before the first step for bad requests or Dockerfiles, and any
  * step error afterwards.
  */
-export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit, hashOffload?: HashOffload): Promise<string> {
+export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit, helpers: BuildHelpers = {}): Promise<string> {
+  const { hashOffload, memo } = helpers;
   const tmpRoot = path.join(builderDir, 'tmp');
   const tags = parseTags(req.tags);
   const platform = req.platform ? parseBuildPlatform(req.platform) : undefined;
@@ -73,7 +83,9 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     const wanted = [dfName, 'dockerfile', `${dfName}.dockerignore`, '.dockerignore'];
     // The Dockerfile and ignore files are kept from the stream when they are top-level files.
     const capture = { names: new Set(wanted.map(topLevel).filter((n): n is string => n !== undefined)), files: new Map<string, Buffer | null>() };
-    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload, capture });
+    const memoOut = memo ? new Map<string, KeptFile>() : undefined;
+    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload, capture, memo, memoOut });
+    if (memo && memoOut) memo.publish(memoOut);
     const tx = Date.now();
     deps.log.debug('build context extracted', { ms: tx - t0 });
     /** Whether `name` must be read from disk (not captured; a missing top-level name needs no read). */

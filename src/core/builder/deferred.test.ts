@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { extractTarInto } from './extract.js';
 import { copyIntoRootfs, hashSources, resolveSources, type SourceRoot } from './copy-files.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
+import { createContentMemo, type KeptFile } from './content-memo.js';
 import { TarWriter } from '../../lib/tar/index.js';
 
 type Entry = { name: string; type: 'file' | 'link' | 'directory'; data?: Buffer; linkname?: string; mode?: number };
@@ -92,6 +93,34 @@ test('context files are held in memory (nothing on disk), hashed, copied from me
     // Same cache digest whether the bodies are held or on disk (and without the known hashes).
     assert.equal(await hashSources({ root: ctx }, items), h1);
     assert.equal(await hashSources({ root: ctx }, dirItems), h2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a big file equal to its namesake of the last context is compared, not hashed; a changed one is hashed', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pier-deferred-'));
+  try {
+    const big = Buffer.alloc(3 << 20, 7);
+    const changed = Buffer.from(big);
+    changed[2 << 20] = 1;
+    const memo = createContentMemo();
+    const run = async (data: Buffer, n: number) => {
+      const hashes = new Map<string, string>();
+      const memoOut = new Map<string, KeptFile>();
+      const ctx = path.join(dir, `c${n}`);
+      await extractTarInto(Readable.from([await tarOf([{ name: 'big.bin', type: 'file', data }])]), ctx, { keepOwnership: false, fresh: true, hashes, mtimes: new Map(), defer: createDeferredBodies(64 << 20), memo, memoOut });
+      memo.publish(memoOut);
+      return hashes.get(path.join(ctx, 'big.bin'));
+    };
+    assert.equal(await run(big, 1), sha(big));
+    assert.equal(memo.get('big.bin', big.length)?.digest, sha(big));
+    assert.equal(await run(big, 2), sha(big));
+    // The kept digest is what a same-content file gets (a sentinel shows it was not hashed).
+    memo.publish(new Map([['big.bin', { ...memo.get('big.bin', big.length)!, digest: 'kept' }]]));
+    assert.equal(await run(big, 5), 'kept');
+    assert.equal(await run(changed, 3), sha(changed));
+    assert.equal(await run(big, 4), sha(big));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ import { readContextTar } from './context-tar.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import type { HashOffload } from './hash-worker.js';
+import { MemoDigest, type ContentMemo, type KeptFile } from './content-memo.js';
 import { dropDeferred, HELD_OVERHEAD, holdFile, materializeOne, type DeferredBodies } from './deferred.js';
 
 /** Options of extractTarInto. */
@@ -46,6 +47,10 @@ export interface ExtractOptions {
    * another kind (read it from disk); a name without any entry is left out.
    */
   capture?: { names: ReadonlySet<string>; files: Map<string, Buffer | null> };
+  /** Big files of the last context: a held file equal to its namesake there is compared, not hashed. */
+  memo?: ContentMemo;
+  /** Filled with the big held files of this context (name → chunks, digest), for the next memo. */
+  memoOut?: Map<string, KeptFile>;
   /** Hashes big held files on a worker thread (hash-worker.ts) instead of inline. */
   hashOffload?: HashOffload;
 }
@@ -171,6 +176,17 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
         if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
         hashes.set(target, createHash('sha256').update(data).digest('hex'));
         chunks = [data];
+      } else if (opts.memo?.get(name, h.size)) {
+        // The last context had a file of this name and size: compare instead of hashing.
+        chunks = [];
+        const digest = new MemoDigest(opts.memo.get(name, h.size)!, chunks);
+        for await (const c of e.body) {
+          chunks.push(c);
+          digest.update(c);
+        }
+        const hex = digest.digest();
+        hashes.set(target, hex);
+        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
       } else {
         // On the worker thread when there is one (the digest arrives before drain ends).
         const hash = opts.hashOffload?.begin();
@@ -184,8 +200,12 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
           }
           chunks.push(c);
         }
-        if (inline) hashes.set(target, inline.digest('hex'));
-        else await spawn(hash!.digest().then((hex) => void hashes.set(target, hex)));
+        const keep = (hex: string) => {
+          hashes.set(target, hex);
+          opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
+        };
+        if (inline) keep(inline.digest('hex'));
+        else await spawn(hash!.digest().then(keep));
       }
       opts.mtimes.set(target, h.mtime);
       holdFile(opts.defer, target, chunks, mode, h.size);
