@@ -94,7 +94,7 @@ export async function resolveSources(src: SourceRoot, sources: string[]): Promis
       continue;
     }
     if (rel !== '.' && src.excluded?.(rel)) throw notInContext(s);
-    const resolved = await resolveInRootWithStat(src.root, rel);
+    const resolved = await resolveInRootWithStat(src.root, rel, true, src.deferred ? (p) => heldStat(src.deferred, p, src.mtimes) : undefined);
     const abs = resolved.path;
     const known = resolved.stat ?? heldStat(src.deferred, abs, src.mtimes);
     const st = known ?? (await stat(abs).catch(() => undefined));

@@ -23,11 +23,16 @@ export async function resolveInRoot(root: string, rel: string, followLast = true
  * looked at, exists and is not a symlink (then it is also its stat): a caller that needs the
  * stat saves a call. Throws as resolveInRoot.
  */
-export async function resolveInRootWithStat(root: string, rel: string, followLast = true): Promise<{ path: string; stat?: Stats }> {
+export async function resolveInRootWithStat<S extends Pick<Stats, 'isSymbolicLink'> = Stats>(
+  root: string,
+  rel: string,
+  followLast = true,
+  known?: (abs: string) => S | undefined,
+): Promise<{ path: string; stat?: S | Stats }> {
   const todo = cleanPath('/' + rel).split('/').filter((p) => p !== '');
   const done: string[] = [];
   let links = 0;
-  let last: Stats | undefined;
+  let last: S | Stats | undefined;
   while (todo.length > 0) {
     const part = todo.shift()!;
     last = undefined;
@@ -41,12 +46,14 @@ export async function resolveInRootWithStat(root: string, rel: string, followLas
       done.push(part);
       break;
     }
-    let st;
-    try {
-      st = await lstat(cur);
-    } catch {
-      done.push(part);
-      continue;
+    let st: S | Stats | undefined = known?.(cur);
+    if (!st) {
+      try {
+        st = await lstat(cur);
+      } catch {
+        done.push(part);
+        continue;
+      }
     }
     if (!st.isSymbolicLink()) {
       done.push(part);
