@@ -28,6 +28,7 @@ export interface FollowHooks {
 
 const COALESCE_MS = 20;
 const QUICK_MS = 10;
+const BURST = 64 * 1024;
 
 async function sameFile(fh: FileHandle, p: string): Promise<boolean | undefined> {
   try {
@@ -94,19 +95,23 @@ export async function* follow(
   }, 250);
   o.signal.addEventListener('abort', poke);
   let fh = initial;
-  /** When the last bytes were read: shortly after, the exit is looked for every few ms. */
-  let lastData = 0;
+  /**
+   * When a cycle last read a burst (a fast writer): shortly after, the exit is looked for every
+   * few ms. A slow writer's followers do not poll (its exit comes through `exited()`).
+   */
+  let lastBurst = 0;
+  let cycleBytes = 0;
   const owned = new Set<FileHandle>();
   void hooks.exited().then(() => {
     stopped = true;
     poke();
   });
-  // Waits for a poke (new data, exit, timer, abort); within a second of the last data read the
-  // container's state is also checked every QUICK_MS: a writer that just stopped has likely
-  // exited, and the follower ends without waiting for the clean-up.
+  // Waits for a poke (new data, exit, timer, abort); within a second of the last burst read
+  // the container's state is also checked every QUICK_MS: a fast writer that just stopped has
+  // likely exited, and the follower ends without waiting for the clean-up.
   const waitForMore = async () => {
     while (!pending && !stopped) {
-      const quick = Date.now() - lastData < 1000;
+      const quick = Date.now() - lastBurst < 1000;
       let t: NodeJS.Timeout | undefined;
       await new Promise<void>((r) => {
         wake = r;
@@ -140,6 +145,7 @@ export async function* follow(
   try {
     for (;;) {
       pending = false;
+      cycleBytes = 0;
       const wasStopped = stopped;
       for (;;) {
         if (!fh) {
@@ -162,7 +168,8 @@ export async function* follow(
             const { buf, off } = scanner.space();
             const { bytesRead } = await h.read(buf, off, buf.length - off, offset);
             if (bytesRead === 0) return;
-            lastData = Date.now();
+            cycleBytes += bytesRead;
+            if (cycleBytes >= BURST) lastBurst = Date.now();
             offset += bytesRead;
             scanner.commit(bytesRead);
             yield* scanner.take();
