@@ -21,14 +21,21 @@ export interface DistContext {
   locks: KeyedLock;
   /** Pulls and pushes in progress (garbage collection waits for none). */
   active: { count: number };
+  /** The last garbage collection started (settled when none runs); transfers wait for it. */
+  gc: { tail: Promise<unknown> };
   /** sha256 of big downloads off the event loop. */
   hashes: HashWorker;
 }
 
-/** Runs an async iteration while counting it as an active transfer. */
+/**
+ * Runs an async iteration while counting it as an active transfer. A garbage collection under
+ * way is waited for first (seeing the transfer, it stops before its next deletion), so no blob
+ * a transfer found present is deleted under it.
+ */
 export async function* tracked<T>(ctx: DistContext, it: AsyncIterable<T>): AsyncIterable<T> {
   ctx.active.count++;
   try {
+    await ctx.gc.tail;
     yield* it;
   } finally {
     ctx.active.count--;

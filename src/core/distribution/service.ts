@@ -16,7 +16,7 @@ import { collectGarbage } from './gc.js';
 /** Creates the service. Pure wiring; nothing is contacted until an operation runs. */
 export function createDistributionService(deps: DistributionDeps, options: DistributionOptions): DistributionService {
   const transport = createTransport();
-  const ctx: DistContext = { deps, opts: options, transport, metadata: openMetadata(options.root), locks: new KeyedLock(), active: { count: 0 }, hashes: new HashWorker() };
+  const ctx: DistContext = { deps, opts: options, transport, metadata: openMetadata(options.root), locks: new KeyedLock(), active: { count: 0 }, gc: { tail: Promise.resolve() }, hashes: new HashWorker() };
   return {
     pull: (ref, opts) => tracked(ctx, pull(ctx, ref, opts)),
     push: (name, opts) => tracked(ctx, push(ctx, name, opts)),
