@@ -102,8 +102,8 @@ export async function openRepo(
   for (const [i, ep] of endpoints.entries()) {
     try {
       // One try when another endpoint follows (HTTPS before an insecure registry's HTTP: a
-      // plain-HTTP port refuses the handshake at once, and a retry's back-off only delays the
-      // fallback, as Docker's single ping does not).
+      // plain-HTTP port refuses the handshake at once, and a retry's back-off would only delay
+      // the fallback; Docker pings each endpoint once).
       const last = i === endpoints.length - 1;
       const res = await deps.transport.request(`${ep.base}/v2/`, { tls: ep.tls, signal: opts.signal, attempts: ep.mirror || !last ? 1 : 2, idleTimeoutMs: 15_000 });
       res.body.resume();
