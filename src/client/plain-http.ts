@@ -8,6 +8,9 @@
  */
 import net from 'node:net';
 import type { Endpoint } from './host.js';
+import { decodeChunked, parseResponseHead, requestBytes, type PlainRequest } from './plain-stream.js';
+
+export { decodeChunked, type PlainRequest } from './plain-stream.js';
 
 /** A complete answer. Header names are lower case; repeated headers are joined with ", ". */
 export interface PlainResponse {
@@ -16,59 +19,7 @@ export interface PlainResponse {
   body: Buffer;
 }
 
-/** What to send. */
-export interface PlainRequest {
-  method: string;
-  /** Path with query. */
-  path: string;
-  headers: Record<string, string>;
-  body?: Buffer;
-  signal?: AbortSignal;
-}
-
 const CRLF2 = Buffer.from('\r\n\r\n');
-
-/** The head's status and headers. Throws on a malformed head. */
-function parseHead(head: string): { status: number; headers: Record<string, string> } {
-  const lines = head.split('\r\n');
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
-  if (!m) throw new Error(`malformed HTTP response: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const k = line.slice(0, i).trim().toLowerCase();
-    const v = line.slice(i + 1).trim();
-    headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
-  }
-  return { status: Number(m[1]), headers };
-}
-
-/**
- * Decodes a chunked body. Returns the body once the last chunk (and its trailer) is in `buf`,
- * undefined while more is needed. Throws on a malformed chunk size.
- */
-export function decodeChunked(buf: Buffer): Buffer | undefined {
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const eol = buf.indexOf('\r\n', pos);
-    if (eol < 0) return undefined;
-    const sizeText = buf.toString('latin1', pos, eol).split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new Error(`malformed chunk size: ${JSON.stringify(sizeText.slice(0, 20))}`);
-    const size = parseInt(sizeText, 16);
-    if (size === 0) {
-      // Trailer fields (usually none), then an empty line.
-      const end = buf.indexOf('\r\n', eol + 2);
-      if (end < 0) return undefined;
-      if (end === eol + 2) return Buffer.concat(parts);
-      return buf.indexOf(CRLF2, eol) < 0 ? undefined : Buffer.concat(parts);
-    }
-    if (buf.length < eol + 2 + size + 2) return undefined;
-    parts.push(buf.subarray(eol + 2, eol + 2 + size));
-    pos = eol + 2 + size + 2;
-  }
-}
 
 /**
  * Sends one request and resolves with the whole answer. Rejects with the socket's error (the
@@ -78,11 +29,6 @@ export function decodeChunked(buf: Buffer): Buffer | undefined {
 export function plainRequest(endpoint: Endpoint, req: PlainRequest): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
     const sock = endpoint.kind === 'unix' ? net.createConnection({ path: endpoint.socketPath }) : net.createConnection({ host: endpoint.hostname, port: endpoint.port });
-    const host = endpoint.kind === 'unix' ? 'api.moby.localhost' : `${endpoint.hostname.includes(':') ? `[${endpoint.hostname}]` : endpoint.hostname}:${endpoint.port}`;
-    let head = `${req.method} ${req.path} HTTP/1.1\r\nHost: ${host}\r\n`;
-    for (const [k, v] of Object.entries(req.headers)) head += `${k}: ${v}\r\n`;
-    if (req.body === undefined && req.method !== 'GET' && req.method !== 'HEAD') head += 'Content-Length: 0\r\n';
-    head += 'Connection: close\r\n\r\n';
     let settled = false;
     const finish = (e: Error | undefined, r?: PlainResponse) => {
       if (settled) return;
@@ -107,7 +53,7 @@ export function plainRequest(endpoint: Endpoint, req: PlainRequest): Promise<Pla
             if (closed) finish(new Error('the daemon closed the connection before answering'));
             return;
           }
-          const h = parseHead(buf.toString('latin1', 0, end));
+          const h = parseResponseHead(buf.toString('latin1', 0, end));
           // 1xx answers (100 Continue) precede the real one.
           if (h.status >= 100 && h.status < 200) {
             buf = buf.subarray(end + 4);
@@ -138,7 +84,7 @@ export function plainRequest(endpoint: Endpoint, req: PlainRequest): Promise<Pla
       }
     };
     sock.on('connect', () => {
-      sock.write(req.body ? Buffer.concat([Buffer.from(head, 'latin1'), req.body]) : Buffer.from(head, 'latin1'));
+      sock.write(requestBytes(endpoint, req, 'close'));
     });
     sock.on('data', (d: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, d]) : d;

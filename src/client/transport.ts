@@ -10,11 +10,12 @@
  * cannot be sent twice: they negotiate first (`HEAD /_ping`, falling back to GET), as does
  * apiVersion() when nothing has settled the version yet.
  *
- * Calls that want the whole answer (json, call, ping) go through plain-http.ts over node:net;
- * node:http is loaded only for streamed answers, streamed bodies and hijacked connections. Those
- * connect without an http.Agent (still one connection per request): no agent bookkeeping and
- * no TLS server-name computation, whose IPv6 check compiles a large regular expression on first
- * use (~9 ms of a CLI run).
+ * Requests go over node:net with the small HTTP/1.1 client of plain-http.ts (whole answers:
+ * json, call, ping) and plain-stream.ts (streamed answers, hijacked connections): loading
+ * node:http and building its request machinery is a noticeable part of a short CLI run. Only
+ * requests that stream their body (build, load, import, cp into a container) use node:http,
+ * without an http.Agent (one connection per request): no agent bookkeeping and no TLS
+ * server-name computation, whose IPv6 check compiles a large regular expression on first use.
  */
 import type http from 'node:http';
 import net from 'node:net';
@@ -22,6 +23,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './host.js';
 import { ApiError, ConnectError, isConnectFailure } from './errors.js';
 import { plainRequest, type PlainResponse } from './plain-http.js';
+import { PlainBody, plainOpen, type PlainHead } from './plain-stream.js';
 
 /** node:http, loaded on first use (process.getBuiltinModule: synchronous, in ESM and CommonJS). */
 const httpModule = (): typeof http => process.getBuiltinModule('node:http');
@@ -233,8 +235,24 @@ export class Transport {
     return { headers, data };
   }
 
-  private raw(method: string, fullPath: string, opts: RequestOptions): Promise<http.IncomingMessage> {
+  /** plainOpen with the client's User-Agent. Throws ConnectError when unreachable. */
+  private async open(method: string, full: string, headers: Record<string, string>, body: Buffer | undefined, signal?: AbortSignal): Promise<PlainHead> {
+    try {
+      return await plainOpen(this.endpoint, { method, path: full, headers: { 'User-Agent': this.opts.userAgent ?? 'pier-client', ...headers }, body, signal });
+    } catch (e) {
+      throw isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e;
+    }
+  }
+
+  private async raw(method: string, fullPath: string, opts: RequestOptions): Promise<http.IncomingMessage> {
     const { headers, data, stream } = this.prepareBody(opts);
+    if (!stream) {
+      const head = await this.open(method, fullPath, headers, data, opts.signal);
+      const body = new PlainBody(head, method);
+      opts.signal?.addEventListener('abort', () => body.destroy(), { once: true });
+      // The fields callers use (statusCode, headers, the stream) are those of IncomingMessage.
+      return body as unknown as http.IncomingMessage;
+    }
     return new Promise((resolve, reject) => {
       const req = httpModule().request(this.baseRequestOptions(method, fullPath, headers), resolve);
       req.on('error', (e) => reject(isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e));
@@ -313,25 +331,19 @@ export class Transport {
     return this.versioned(path, opts, (full) => this.hijackOnce(method, full, opts));
   }
 
-  private hijackOnce(method: string, full: string, opts: RequestOptions): Promise<Hijacked> {
+  private async hijackOnce(method: string, full: string, opts: RequestOptions): Promise<Hijacked> {
     const { headers, data } = this.prepareBody(opts);
     headers.Connection = 'Upgrade';
     headers.Upgrade = 'tcp';
-    return new Promise((resolve, reject) => {
-      const req = httpModule().request(this.baseRequestOptions(method, full, headers));
-      req.on('error', (e) => reject(isConnectFailure(e) ? new ConnectError(this.endpoint.url, e) : e));
-      req.on('upgrade', (res, socket, head) => {
-        resolve({ socket, head, contentType: String(res.headers['content-type'] ?? ''), upgraded: true });
-      });
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 500;
-        if (status >= 400) {
-          readAll(res).then((b) => reject(new ApiError(status, errorMessage(status, b, res.headers['content-type']))), reject);
-          return;
-        }
-        resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), contentType: String(res.headers['content-type'] ?? ''), upgraded: false });
-      });
-      req.end(data);
-    });
+    const head = await this.open(method, full, headers, data, opts.signal);
+    const contentType = head.headers['content-type'] ?? '';
+    if (head.status === 101) return { socket: head.socket, head: head.rest, contentType, upgraded: true };
+    const res = new PlainBody(head, method);
+    if (head.status >= 400) {
+      const b = await readAll(res);
+      throw new ApiError(head.status, errorMessage(head.status, b, contentType));
+    }
+    // No upgrade (an older daemon): the answer's body is the output; nothing can be sent.
+    return { socket: res as unknown as Duplex, head: Buffer.alloc(0), contentType, upgraded: false };
   }
 }
