@@ -49,34 +49,56 @@ export function createContentMemo(options: { ttlMs?: number } = {}): ContentMemo
 }
 
 /**
- * Digest of a file arriving chunk by chunk, compared with a kept file of the same size: while
- * every byte matches, nothing is hashed; at the first difference the bytes so far (`received`,
- * the caller's chunks) are hashed and hashing goes on. Never throws.
+ * Digest and content of a file arriving chunk by chunk, compared with a kept file of the same
+ * size: while every byte matches, nothing is hashed and nothing is kept (the kept chunks are
+ * the content: the received ones can be dropped at once). At the first difference, the kept
+ * bytes before it (equal to the received ones) are hashed and hashing goes on with the
+ * received bytes, which are kept from there. Never throws.
  */
 export class MemoDigest {
   private hash: Hash | undefined;
   private index = 0;
   private offset = 0;
+  /** Bytes matched so far (while no difference was seen). */
+  private matched = 0;
+  private readonly head: Buffer[] = [];
+  private readonly tail: Buffer[] = [];
 
-  constructor(
-    private readonly kept: KeptFile,
-    private readonly received: readonly Buffer[],
-  ) {}
+  constructor(private readonly kept: KeptFile) {}
 
-  /** Adds the next chunk (already appended to `received`). */
+  /** Adds the next chunk (the caller need not keep it). */
   update(chunk: Buffer): void {
     if (this.hash) {
       this.hash.update(chunk);
+      this.tail.push(chunk);
       return;
     }
-    if (this.matches(chunk)) return;
+    if (this.matches(chunk)) {
+      this.matched += chunk.length;
+      return;
+    }
+    // The first `matched` bytes equal the kept ones: their subarrays stand for them.
     this.hash = createHash('sha256');
-    for (const c of this.received) this.hash.update(c);
+    let left = this.matched;
+    for (const k of this.kept.chunks) {
+      if (left === 0) break;
+      const part = left >= k.length ? k : k.subarray(0, left);
+      this.hash.update(part);
+      this.head.push(part);
+      left -= part.length;
+    }
+    this.hash.update(chunk);
+    this.tail.push(chunk);
   }
 
-  /** The hex sha256 of everything added. */
+  /** The hex sha256 of everything added (call after the last update). */
   digest(): string {
     return this.hash ? this.hash.digest('hex') : this.kept.digest;
+  }
+
+  /** The content: the kept chunks when all matched, else kept head + received tail. */
+  body(): Buffer[] {
+    return this.hash ? [...this.head, ...this.tail] : this.kept.chunks;
   }
 
   /** True when `chunk` equals the kept bytes at the current position (advancing it). */

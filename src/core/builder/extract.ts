@@ -178,13 +178,10 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
         chunks = [data];
       } else if (opts.memo?.get(name, h.size)) {
         // The last context had a file of this name and size: compare instead of hashing.
-        chunks = [];
-        const digest = new MemoDigest(opts.memo.get(name, h.size)!, chunks);
-        for await (const c of e.body) {
-          chunks.push(c);
-          digest.update(c);
-        }
+        const digest = new MemoDigest(opts.memo.get(name, h.size)!);
+        for await (const c of e.body) digest.update(c);
         const hex = digest.digest();
+        chunks = digest.body();
         hashes.set(target, hex);
         opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
       } else {
