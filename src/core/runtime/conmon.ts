@@ -40,6 +40,9 @@ export function conmonArgs(i: ConmonArgsInput): string[] {
     '--exit-dir', i.exitsDir,
     '--socket-dir-path', i.socketDir,
     '--full-attach',
+    // No fsync of the whole log between the container's exit and its exit file (Docker's
+    // json-file does not sync at exit either): `wait` and `logs -f` end with the process.
+    '--no-sync-log',
     '-l', `k8s-file:${i.logPath}`,
     '--log-level', i.logLevel ?? 'error',
   ];
