@@ -105,7 +105,7 @@ function makeLanes(o: ComposeBenchOptions, base: string, skipped: string[]): Com
       const cwd = dir('pc');
       out.push({
         label: 'pier compose → pierd', engine: 'pier', client: 'pier', up: [], down: [],
-        run: (a) => runPier(pier.daemon, ['compose', '-p', 'benchpc', ...a], { cwd, timeoutMs: 120_000, env: { NODE_EXTRA_CA_CERTS: undefined } }),
+        run: (a) => runPier(pier.daemon, ['compose', '-p', 'benchpc', ...a], { cwd, timeoutMs: 120_000 }),
       });
     } else skipped.push('pier compose → pierd: the pier CLI is not built');
   }

@@ -42,18 +42,11 @@ export interface Lane {
 }
 
 /** The client/engine pairs: docker CLI → each engine, and pier → pierd when `withPier`. Never throws. */
-/**
- * The pier CLI runs without NODE_EXTRA_CA_CERTS: some machines (this sandbox among them) set it
- * globally, and Node then parses the whole CA bundle at every start (~90 ms here) although the
- * CLI makes no TLS connection. The report says so.
- */
-const PIER_CLI_ENV: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: undefined };
-
 export function lanes(engines: readonly BenchEngine[], withPier: boolean): Lane[] {
   const out: Lane[] = [];
   for (const e of engines) {
     out.push({ label: `docker CLI → ${e.name === 'pier' ? 'pierd' : 'dockerd'}`, engine: e.name, client: 'docker', run: (a) => runDocker(e.daemon, a, { timeoutMs: 120_000 }) });
-    if (e.name === 'pier' && withPier) out.push({ label: 'pier CLI → pierd', engine: 'pier', client: 'pier', run: (a) => runPier(e.daemon, a, { timeoutMs: 120_000, env: PIER_CLI_ENV }) });
+    if (e.name === 'pier' && withPier) out.push({ label: 'pier CLI → pierd', engine: 'pier', client: 'pier', run: (a) => runPier(e.daemon, a, { timeoutMs: 120_000 }) });
   }
   return out;
 }

@@ -143,7 +143,7 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
       'or `npm run bench -- --quick` (fewer rounds; 20 MiB logs, 10 MB COPY, ~40 MB image); `-- --only logs,build,…` measures some groups. ' +
       'Builds use the legacy builder (`DOCKER_BUILDKIT=0`) on both engines; push/pull go to Debian\'s `docker-registry`, started by the bench on a free 127.0.0.1 port with temporary storage and stopped after. ' +
       'Other work may share the machine: absolute numbers are noisy, so prefer the Pier/Docker ratios, which come from alternating runs. For throughputs (MiB/s) higher is better. ' +
-      'The pier CLI lane runs with `NODE_EXTRA_CA_CERTS` unset: when it is set, Node parses the whole CA bundle at every start (~90 ms here) although the CLI makes no TLS connection.',
+      'The pier CLI lane runs `bin/pier`, the launcher users run (sh, then node on the CLI bundle with its V8 code cache; the launcher drops `NODE_EXTRA_CA_CERTS`, whose CA bundle Node would parse at every start although the CLI makes no TLS connection).',
     '',
   ];
   const busiest = Math.max(...machine.loadBefore, ...machine.loadAfter);

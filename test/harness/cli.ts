@@ -1,9 +1,9 @@
 /**
- * Runs client programs against a test daemon: the real docker CLI, `pier` (dist/pier.mjs),
+ * Runs client programs against a test daemon: the real docker CLI, `pier` (bin/pier),
  * or any command with the daemon's environment.
  */
 import { spawn } from 'node:child_process';
-import { dockerCliPath, pierCliPath } from './paths.js';
+import { dockerCliPath, pierLauncherPath } from './paths.js';
 
 /** The outcome of a client run. `code` is the exit status (128+n when killed by signal n; -1 on timeout). */
 export interface CliResult {
@@ -73,9 +73,12 @@ export function runDocker(daemon: HasEnv, args: readonly string[], opts: CliOpti
   return runCommand(dockerCliPath(), args, daemon.env, opts);
 }
 
-/** Runs `pier args…` (node dist/pier.mjs) against the daemon. Rejects only when node cannot be spawned. */
+/**
+ * Runs `pier args…` against the daemon through bin/pier, the launcher users run (it starts
+ * node on dist/pier.cjs). Rejects only when the launcher cannot be spawned.
+ */
 export function runPier(daemon: HasEnv, args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
-  return runCommand(process.execPath, [pierCliPath(), ...args], daemon.env, opts);
+  return runCommand(pierLauncherPath(), args, daemon.env, opts);
 }
 
 /** A named client runner, so one test case can run through both the docker CLI and pier. */

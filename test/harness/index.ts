@@ -18,4 +18,4 @@ export {
 export { runDockerPy } from './dockerpy.js';
 export { apiRequest, ping, type ApiRequestOptions, type ApiResponse } from './http.js';
 export { killProcessesMentioning, mountsUnder, removeTree, unmountUnder } from './cleanup.js';
-export { dockerCliPath, pierCliPath, pierdPath, repoRoot } from './paths.js';
+export { dockerCliPath, pierCliPath, pierLauncherPath, pierdPath, repoRoot } from './paths.js';

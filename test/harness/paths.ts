@@ -16,9 +16,14 @@ export function repoRoot(): string {
   throw new Error('test harness: repository root not found');
 }
 
-/** Path of the bundled `pier` CLI (dist/pier.mjs); it may not exist yet. Never throws. */
+/** Path of the bundled `pier` CLI entry (dist/pier.cjs, what bin/pier runs); it may not exist yet. Never throws. */
 export function pierCliPath(): string {
-  return path.join(repoRoot(), 'dist', 'pier.mjs');
+  return path.join(repoRoot(), 'dist', 'pier.cjs');
+}
+
+/** Path of the `pier` launcher users run (bin/pier: sh, then node dist/pier.cjs). Never throws. */
+export function pierLauncherPath(): string {
+  return path.join(repoRoot(), 'bin', 'pier');
 }
 
 /** Path of the bundled `pierd` daemon (dist/pierd.mjs); it may not exist yet. Never throws. */

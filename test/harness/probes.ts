@@ -59,9 +59,9 @@ export function dockerCliMissing(): string | null {
   return onPath(dockerCliPath()) || fs.existsSync(dockerCliPath()) ? null : 'docker CLI not installed';
 }
 
-/** Why `pier` (dist/pier.mjs) cannot be used, or null. */
+/** Why `pier` (bin/pier running dist/pier.cjs) cannot be used, or null. */
 export function pierCliMissing(): string | null {
-  return fs.existsSync(pierCliPath()) ? null : 'dist/pier.mjs not built (npm run build)';
+  return fs.existsSync(pierCliPath()) ? null : 'dist/pier.cjs not built (npm run build)';
 }
 
 /** Why pierd (dist/pierd.mjs) cannot be started, or null. */
