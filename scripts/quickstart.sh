@@ -35,10 +35,10 @@ fi
 
 say "building and loading the busybox fixture image"
 tarball=$(node "$repo/scripts/make-busybox-image.mjs")
-node "$repo/dist/pier.mjs" load -i "$tarball"
+"$repo/bin/pier" load -i "$tarball"
 
 say "running a container"
-node "$repo/dist/pier.mjs" run --rm busybox echo "Hello from Pier"
+"$repo/bin/pier" run --rm busybox echo "Hello from Pier"
 cat <<MSG
 
 Pier is running. Try:
