@@ -36,8 +36,8 @@ export interface DeferredBodies {
   budget: number;
 }
 
-/** Bytes counted per held file besides its content (map entries, names). */
-export const HELD_OVERHEAD = 256;
+/** Bytes counted per held file besides its content (map entries, names, the Buffer object: heap, roughly). */
+export const HELD_OVERHEAD = 512;
 
 const S_IFREG = 0o100000;
 /** Bits a file created with open(…, mode) may lose to the umask (then a chmod restores them). */
