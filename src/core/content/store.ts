@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, open } from 'node:fs/promises';
 import { syncAndRename } from '../../lib/atomic-file.js';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { canceled, errnoCode, invalidArgument, notFound } from '../../lib/errors.js';
 import type { BlobInfo, ContentStore } from './index.js';
@@ -55,11 +55,14 @@ export async function createContentStore(options: { root: string }): Promise<Con
       }
     },
     readStream(digest) {
-      const s = createReadStream(blobPath(digest), { highWaterMark: 1 << 20 });
-      s.on('error', (e) => {
-        if (errnoCode(e) === 'ENOENT') s.destroy(notFound(`content ${digest}: not found`));
-      });
-      return s;
+      // The file stream's own error cannot be replaced once it failed: callers read a
+      // PassThrough that fails with NotFound for a missing blob (and stops the file stream
+      // when they stop reading).
+      const file = createReadStream(blobPath(digest), { highWaterMark: 1 << 20 });
+      const out = new PassThrough({ highWaterMark: 1 << 20 });
+      file.on('error', (e) => out.destroy(errnoCode(e) === 'ENOENT' ? notFound(`content ${digest}: not found`) : e));
+      out.on('close', () => file.destroy());
+      return file.pipe(out);
     },
     async put(data) {
       const buf = typeof data === 'string' ? Buffer.from(data) : data;
