@@ -2,13 +2,14 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Writes `chunk` to `w`, waiting for 'drain' when its buffer is full. Resolves true once the
- * chunk is accepted (or drained), false when the stream is already destroyed/ended or closes
- * while waiting. Never throws or rejects.
+ * Writes `chunk` to `w`, waiting for 'drain' when its buffer is full; `written` (if given) is
+ * called once the chunk was handed to the underlying resource without error. Resolves true
+ * once the chunk is accepted (or drained), false when the stream is already destroyed/ended or
+ * closes while waiting. Never throws or rejects.
  */
-export function writeWithDrain(w: Writable, chunk: string | Buffer): Promise<boolean> {
+export function writeWithDrain(w: Writable, chunk: string | Buffer, written?: () => void): Promise<boolean> {
   if (w.destroyed || w.writableEnded) return Promise.resolve(false);
-  if (w.write(chunk)) return Promise.resolve(true);
+  if (w.write(chunk, written ? (err) => (err ? undefined : written()) : undefined)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       w.off('drain', onDrain);

@@ -13,9 +13,9 @@
  * left in the cgroup), an init that still runs, cgroups the container nested, unreadable state.
  */
 import { constants } from 'node:fs';
-import { open, readFile, rm, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { initAlive, removeCgroup } from './fast-delete.js';
+import { initAlive, removeCgroupsAndState } from './fast-delete.js';
 
 /** The parts of crun's `status` file this module reads. */
 interface CrunStatus {
@@ -85,15 +85,6 @@ export async function deleteStoppedCrun(root: string, id: string, cgroupMounts: 
   if (!pidNs || pidNs.path) return false;
   if (await initAlive(status.pid, status['process-start-time'])) return false;
   const cg = status['cgroup-path'] ?? '';
-  if (cg) {
-    if (!cg.startsWith('/') || cg === '/' || cg.split('/').includes('..') || cgroupMounts.length === 0) return false;
-    const removed = await Promise.all(cgroupMounts.map((m) => removeCgroup(path.join(m, cg), stats)));
-    if (removed.includes(false)) return false;
-  }
-  try {
-    await rm(dir, { recursive: true, force: true });
-  } catch {
-    return false;
-  }
-  return true;
+  if (cg && (!cg.startsWith('/') || cg === '/' || cg.split('/').includes('..') || cgroupMounts.length === 0)) return false;
+  return removeCgroupsAndState(cg ? cgroupMounts.map((m) => path.join(m, cg)) : [], dir, stats);
 }

@@ -80,6 +80,15 @@ export async function deleteStoppedRunc(root: string, id: string, stats: { retri
   if (await initAlive(st.init_process_pid, st.init_process_start)) return false;
   const cgroups = [...new Set(Object.values(st.cgroup_paths ?? {}))];
   if (cgroups.some((p) => !p.startsWith('/sys/fs/cgroup/') || p.includes('/../'))) return false;
+  return removeCgroupsAndState(cgroups, dir, stats);
+}
+
+/**
+ * Removes a deleted container's cgroup directories, then the runtime's state directory `dir`.
+ * False when a cgroup cannot be removed (left for the runtime) or the directory removal fails.
+ * Never throws.
+ */
+export async function removeCgroupsAndState(cgroups: readonly string[], dir: string, stats: { retries: number }): Promise<boolean> {
   const removed = await Promise.all(cgroups.map((c) => removeCgroup(c, stats)));
   if (removed.includes(false)) return false;
   try {

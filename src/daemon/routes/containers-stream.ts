@@ -12,6 +12,7 @@ import { encodeFrame, frameHeader } from '../../api/stdcopy.js';
 import { versionLess } from '../../api/version.js';
 import type { WaitCondition } from '../../core/containers/index.js';
 import { invalidArgument, toEngineError } from '../../lib/errors.js';
+import { writeWithDrain } from '../../lib/write-drain.js';
 import { adaptWaitCondition } from '../version-adapters.js';
 import { pipeToResponse } from './pipe.js';
 
@@ -93,7 +94,7 @@ async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIt
         if (ctx.res.destroyed || ctx.res.writableEnded) return;
         if (!tty) ctx.res.write(frameHeader(e.stream, part.length));
         const flushed = last && e.release ? e.release : undefined;
-        if (!(await writeFlushed(ctx, part, flushed))) return;
+        if (!(await writeWithDrain(ctx.res, part, flushed))) return;
       }
     }
   } catch (e) {
@@ -102,29 +103,6 @@ async function streamEntries(ctx: RequestContext, tty: boolean, entries: AsyncIt
     await writeChunk(ctx, tty ? Buffer.from(msg) : encodeFrame(3, msg));
   }
   if (!ctx.res.writableEnded) ctx.res.end();
-}
-
-/**
- * Writes `chunk`, calling `flushed` once the socket took it (not called when the connection
- * fails), and waits for drain when the socket buffer is full. Resolves false when the client
- * is gone. Never throws.
- */
-function writeFlushed(ctx: RequestContext, chunk: Buffer, flushed: (() => void) | undefined): Promise<boolean> {
-  const res = ctx.res;
-  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
-  const ok = res.write(chunk, flushed ? (err) => (err ? undefined : flushed()) : undefined);
-  if (ok) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (v: boolean) => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(v);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
 }
 
 const exportTar: Handler = async (ctx) => {
