@@ -135,7 +135,8 @@ test('exec: streams apart, stdin, exit code, terminal size, missing program', { 
   assert.equal(await err, 'b\n');
   await s.remove();
 
-  const p2 = (await fx.spec(['sh', '-c', 'stty size'])).process!;
+  // crun 1.8.1 sets up an exec's terminal size just after the process starts: read it a moment later.
+  const p2 = (await fx.spec(['sh', '-c', 'sleep 0.2; stty size'])).process!;
   const t = await fx.runtime.exec({ id, execId: `${id.slice(0, 12)}-2`, process: p2, terminal: true, stdin: false, consoleSize: { height: 33, width: 77 } });
   assert.equal((await collect(t.attach.stdout)).replace(/\r/g, ''), '33 77\n');
   assert.equal(await t.exit, 0);
