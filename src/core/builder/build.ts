@@ -19,13 +19,10 @@ import { extractTarInto } from './extract.js';
 import { automaticPlatformArgs, parseBuildPlatform } from './platform.js';
 import { loadCacheSources } from './cache-from.js';
 import { createDeferredBodies, materializeDeferred } from './deferred.js';
-import type { HashOffload } from './hash-worker.js';
 import type { ContentMemo, KeptFile } from './content-memo.js';
 
 /** Long-lived helpers the builder service hands to each build. */
 export interface BuildHelpers {
-  /** Hashing of big files on a worker thread (hash-worker.ts). */
-  hashOffload?: HashOffload;
   /** Big files of the last context with their digests (content-memo.ts). */
   memo?: ContentMemo;
 }
@@ -65,7 +62,7 @@ function plan(instrs: Instruction[]): { metaArgs: Extract<Instruction, { kind: '
  * step error afterwards.
  */
 export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir: string, req: BuildRequest, emit: BuildEmit, helpers: BuildHelpers = {}): Promise<string> {
-  const { hashOffload, memo } = helpers;
+  const { memo } = helpers;
   const tmpRoot = path.join(builderDir, 'tmp');
   const tags = parseTags(req.tags);
   const platform = req.platform ? parseBuildPlatform(req.platform) : undefined;
@@ -84,7 +81,7 @@ export async function runBuild(deps: BuilderDeps, cache: BuildCache, builderDir:
     // The Dockerfile and ignore files are kept from the stream when they are top-level files.
     const capture = { names: new Set(wanted.map(topLevel).filter((n): n is string => n !== undefined)), files: new Map<string, Buffer | null>() };
     const memoOut = memo ? new Map<string, KeptFile>() : undefined;
-    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, hashOffload, capture, memo, memoOut });
+    await extractTarInto(req.context, ctxDir, { keepOwnership: false, fresh: true, signal: req.signal, hashes, mtimes, defer: deferred, capture, memo, memoOut });
     if (memo && memoOut) memo.publish(memoOut);
     const tx = Date.now();
     deps.log.debug('build context extracted', { ms: tx - t0 });

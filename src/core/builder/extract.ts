@@ -16,7 +16,6 @@ import type { TarHeader } from '../../lib/tar/index.js';
 import { readContextTar } from './context-tar.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
-import type { HashOffload } from './hash-worker.js';
 import { MemoDigest, type ContentMemo, type KeptFile } from './content-memo.js';
 import { dropDeferred, HELD_OVERHEAD, holdFile, materializeOne, type DeferredBodies } from './deferred.js';
 
@@ -51,8 +50,6 @@ export interface ExtractOptions {
   memo?: ContentMemo;
   /** Filled with the big held files of this context (name → chunks, digest), for the next memo. */
   memoOut?: Map<string, KeptFile>;
-  /** Hashes big held files on a worker thread (hash-worker.ts) instead of inline. */
-  hashOffload?: HashOffload;
 }
 
 const SMALL = 1 << 20;
@@ -185,24 +182,15 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
         hashes.set(target, hex);
         opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
       } else {
-        // On the worker thread when there is one (the digest arrives before drain ends).
-        const hash = opts.hashOffload?.begin();
-        const inline = hash ? undefined : createHash('sha256');
+        const hash = createHash('sha256');
         chunks = [];
         for await (const c of e.body) {
-          if (inline) inline.update(c);
-          else {
-            const wait = hash!.update(c);
-            if (wait) await wait;
-          }
+          hash.update(c);
           chunks.push(c);
         }
-        const keep = (hex: string) => {
-          hashes.set(target, hex);
-          opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
-        };
-        if (inline) keep(inline.digest('hex'));
-        else await spawn(hash!.digest().then(keep));
+        const hex = hash.digest('hex');
+        hashes.set(target, hex);
+        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
       }
       opts.mtimes.set(target, h.mtime);
       holdFile(opts.defer, target, chunks, mode, h.size);
