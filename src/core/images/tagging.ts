@@ -54,19 +54,27 @@ export async function addReferences(ctx: ImageContext, id: string, refs: { full:
   const rec = ctx.records.get(recordKey(id));
   if (!rec) return previous;
   const next: ImageRecord = { ...rec };
-  let changed = false;
+  let refsChanged = false;
+  let timeChanged = false;
   for (const { full, keepTagTime } of refs) {
     const list = full.includes('@') ? 'repoDigests' : 'repoTags';
     if (!next[list].includes(full)) {
       next[list] = [...next[list], full];
-      changed = true;
+      refsChanged = true;
     }
     if (list === 'repoTags' && !keepTagTime) {
       next.lastTagTime = ctx.now().toISOString();
-      changed = true;
+      timeChanged = true;
     }
   }
-  if (changed) await saveRecord(ctx, next); // a record already as asked is not rewritten
+  // A record already as asked is not rewritten. Re-tagging with a tag the image already has
+  // (a fully cached rebuild) only moves LastTagTime: visible at once, written in the
+  // background, so the answer does not wait for an fsync behind other writeback.
+  if (refsChanged) await saveRecord(ctx, next);
+  else if (timeChanged) {
+    const onError = (e: Error) => ctx.log.warn('writing an image record failed', { id, error: e.message });
+    await ctx.records.put(recordKey(id), next, { background: { onError } });
+  }
   return previous;
 }
 

@@ -11,8 +11,14 @@ export interface RecordStore<T> {
   all(): T[];
   /** Number of records. */
   readonly size: number;
-  /** Atomically writes the record to disk, then makes it visible in memory. Throws fs errors. */
-  put(id: string, record: T): Promise<void>;
+  /**
+   * Atomically writes the record to disk, then makes it visible in memory. Writes and deletes
+   * of one id happen in call order. With `background`, the record is visible at once and the
+   * durable write is queued (for changes whose loss in a crash is harmless, e.g. an image's
+   * LastTagTime); its failure goes to `background.onError`. Throws fs errors (never with
+   * `background`).
+   */
+  put(id: string, record: T, opts?: { background?: { onError(e: Error): void } }): Promise<void>;
   /** Removes the record from disk and memory; no-op when absent. */
   delete(id: string): Promise<void>;
 }

@@ -36,20 +36,38 @@ export async function openRecordStore<T>(dir: string): Promise<RecordStore<T>> {
     }
   }
   const fileOf = (id: string) => path.join(dir, `${id}.json`);
+  // One chain of disk operations per id, so a queued background write never lands after a
+  // later put or delete of the same record.
+  const chains = new Map<string, Promise<void>>();
+  const inOrder = (id: string, job: () => Promise<void>): Promise<void> => {
+    const next = (chains.get(id) ?? Promise.resolve()).then(job, job);
+    chains.set(id, next);
+    const forget = () => {
+      if (chains.get(id) === next) chains.delete(id);
+    };
+    next.then(forget, forget);
+    return next;
+  };
   return {
     get: (id) => records.get(id),
     all: () => [...records.values()],
     get size() {
       return records.size;
     },
-    async put(id, record) {
+    async put(id, record, opts) {
       checkId(id);
-      await writeJsonAtomic(fileOf(id), record);
+      if (opts?.background) {
+        records.set(id, record);
+        const { onError } = opts.background;
+        inOrder(id, () => writeJsonAtomic(fileOf(id), record)).catch((e: Error) => onError(e));
+        return;
+      }
+      await inOrder(id, () => writeJsonAtomic(fileOf(id), record));
       records.set(id, record);
     },
     async delete(id) {
       checkId(id);
-      await rm(fileOf(id), { force: true });
+      await inOrder(id, () => rm(fileOf(id), { force: true }));
       records.delete(id);
     },
   };
