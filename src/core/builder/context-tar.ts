@@ -2,9 +2,10 @@
  * A lean tar reader for build contexts and ADD archives. The generic reader (lib/tar) hands
  * every body out as a Readable fed through a byte source: for a 50 MB context that is a few
  * thousand socket chunks each crossing four stream hops, which cost more than hashing them. Here
- * the source's chunks are parsed in place and a body is an async iterable of subarrays of
- * them (no copies). Compressed input goes through lib/tar's decompress first. Headers mean what
- * they mean to the generic reader (ustar, GNU long names, PAX local and global records).
+ * the source's chunks (taken through 'data' events) are read with lib/tar's ByteSource and a
+ * body is an async iterable of subarrays of them (no copies). Compressed input goes through
+ * lib/tar's decompress first. Headers are built as the generic reader builds them (its
+ * TarMetaRecords: ustar, GNU long names, PAX local and global records).
  *
  * Unlike the generic reader, input may end right after an entry's body without padding or
  * end-of-archive blocks (the docker CLI sends such a tar for `build -f -`; Go's reader, so
@@ -12,10 +13,11 @@
  */
 import { Readable } from 'node:stream';
 import { invalidArgument } from '../../lib/errors.js';
-import { BLOCK, decodeHeader, padLen, parsePax } from '../../lib/tar/header.js';
+import { BLOCK, decodeHeader, padLen } from '../../lib/tar/header.js';
 import { decompress, type TarHeader } from '../../lib/tar/index.js';
 import { sniffCompression } from '../../lib/tar/decompress.js';
-import { buildHeader } from '../../lib/tar/reader.js';
+import { META_MAX, TarMetaRecords } from '../../lib/tar/reader.js';
+import { ByteSource } from '../../lib/tar/byte-source.js';
 
 /** One entry: its header and its content (iterate it, or leave it: the reader skips it). */
 export interface ContextEntry {
@@ -23,77 +25,17 @@ export interface ContextEntry {
   body: AsyncIterable<Buffer>;
 }
 
-const META_MAX = 16 * 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
 const eof = () => invalidArgument('unexpected EOF');
 const badHeader = () => invalidArgument('archive/tar: invalid tar header');
-
-/** The source's chunks with a read position. Not safe for concurrent reads. */
-class Chunks {
-  buf: Buffer = EMPTY;
-  ended = false;
-  constructor(private readonly it: AsyncIterator<unknown>) {}
-
-  /** Appends one more chunk; false at end of input. */
-  async more(): Promise<boolean> {
-    if (this.ended) return false;
-    const r = await this.it.next();
-    if (r.done) {
-      this.ended = true;
-      return false;
-    }
-    const v = r.value;
-    const c = Buffer.isBuffer(v) ? v : typeof v === 'string' ? Buffer.from(v) : Buffer.from(v as Uint8Array);
-    this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
-    return true;
-  }
-
-  /** Exactly n bytes; null when the input ended before any (when allowEof). Throws "unexpected EOF". */
-  async exact(n: number, allowEof: boolean): Promise<Buffer | null> {
-    while (this.buf.length < n) {
-      if (!(await this.more())) {
-        if (allowEof && this.buf.length === 0) return null;
-        throw eof();
-      }
-    }
-    return this.take(n);
-  }
-
-  /** Up to `max` bytes of what is buffered (sync). */
-  take(max: number): Buffer {
-    const n = Math.min(max, this.buf.length);
-    const out = this.buf.subarray(0, n);
-    this.buf = n === this.buf.length ? EMPTY : this.buf.subarray(n);
-    return out;
-  }
-
-  async skip(n: number): Promise<void> {
-    while (n > 0) {
-      if (this.buf.length === 0 && !(await this.more())) throw eof();
-      n -= this.take(n).length;
-    }
-  }
-
-  async drain(): Promise<void> {
-    this.buf = EMPTY;
-    while (await this.more()) this.buf = EMPTY;
-  }
-
-  async close(): Promise<void> {
-    this.ended = true;
-    await this.it.return?.();
-  }
-}
 
 function isZero(b: Buffer): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }
 
-async function* bodyOf(ch: Chunks, state: { left: number }): AsyncGenerator<Buffer> {
+async function* bodyOf(src: ByteSource, state: { left: number }): AsyncGenerator<Buffer> {
   while (state.left > 0) {
-    if (ch.buf.length === 0 && !(await ch.more())) throw eof();
-    const c = ch.take(state.left);
+    const c = await src.readSome(state.left);
     state.left -= c.length;
     yield c;
   }
@@ -184,18 +126,11 @@ function flowingChunks(source: Readable): AsyncIterator<unknown> {
 }
 
 /** The source's bytes, decompressed when they start with a compression magic. */
-async function plainChunks(source: Readable): Promise<Chunks> {
-  const ch = new Chunks(flowingChunks(source));
-  while (ch.buf.length < 6 && (await ch.more()));
-  if (sniffCompression(ch.buf) === 'none') return ch;
-  const replay = Readable.from(
-    (async function* () {
-      yield ch.take(ch.buf.length);
-      while (await ch.more()) yield ch.take(ch.buf.length);
-    })(),
-    { objectMode: false },
-  );
-  return new Chunks(flowingChunks(await decompress(replay)));
+async function plainBytes(source: Readable): Promise<ByteSource> {
+  const src = new ByteSource(flowingChunks(source));
+  if (sniffCompression(await src.peek(6)) === 'none') return src;
+  const replay = Readable.from(src.rest(), { objectMode: false });
+  return new ByteSource(flowingChunks(await decompress(replay)));
 }
 
 /**
@@ -205,51 +140,36 @@ async function plainChunks(source: Readable): Promise<Chunks> {
  * input and "archive/tar: invalid tar header" for malformed headers; source errors as they are.
  */
 export async function* readContextTar(source: Readable): AsyncGenerator<ContextEntry> {
-  const ch = await plainChunks(source);
+  const src = await plainBytes(source);
   let finished = false;
   try {
-    let globalPax = new Map<string, Buffer>();
-    let pax = new Map<string, Buffer>();
-    let longName: string | undefined;
-    let longLink: string | undefined;
+    const meta = new TarMetaRecords();
     for (;;) {
-      const block = await ch.exact(BLOCK, true);
+      const block = await src.readExact(BLOCK, true);
       if (block === null) break;
       if (isZero(block)) {
-        const next = await ch.exact(BLOCK, true);
+        const next = await src.readExact(BLOCK, true);
         if (next === null || isZero(next)) break;
         throw badHeader();
       }
       const raw = decodeHeader(block);
-      if ('xgLK'.includes(raw.typeflag)) {
+      if (TarMetaRecords.isMeta(raw.typeflag)) {
         if (raw.size > META_MAX) throw badHeader();
-        const data = Buffer.from((await ch.exact(raw.size, false))!);
-        await ch.skip(padLen(raw.size));
-        if (raw.typeflag === 'x') for (const [k, v] of parsePax(data)) pax.set(k, v);
-        else if (raw.typeflag === 'g') {
-          globalPax = new Map(globalPax);
-          for (const [k, v] of parsePax(data)) globalPax.set(k, v);
-        } else {
-          const z = data.indexOf(0);
-          const s = (z === -1 ? data : data.subarray(0, z)).toString('utf8');
-          if (raw.typeflag === 'L') longName = s;
-          else longLink = s;
-        }
+        const data = Buffer.from((await src.readExact(raw.size, false))!);
+        await src.skip(padLen(raw.size));
+        meta.add(raw.typeflag, data);
         continue;
       }
-      const merged = globalPax.size === 0 ? pax : new Map([...globalPax, ...pax]);
-      const header = buildHeader(raw, merged, longName, longLink);
-      pax = new Map();
-      longName = longLink = undefined;
+      const header = meta.header(raw);
       const state = { left: header.size };
-      yield { header, body: bodyOf(ch, state) };
-      if (state.left > 0) await ch.skip(state.left);
+      yield { header, body: bodyOf(src, state) };
+      if (state.left > 0) await src.skip(state.left);
       const pad = padLen(header.size);
-      if (pad > 0 && (await ch.exact(pad, true)) === null) break;
+      if (pad > 0 && (await src.readExact(pad, true)) === null) break;
     }
-    await ch.drain();
+    for await (const _ of src.rest()); // bytes after the archive are drained and ignored
     finished = true;
   } finally {
-    if (!finished) await ch.close().catch(() => {});
+    if (!finished) await src.close().catch(() => {});
   }
 }

@@ -1,19 +1,20 @@
 /**
- * A pull-based byte reader over a Readable: exact reads, bounded reads and skips, used by the
- * tar reader to parse headers and stream bodies without buffering whole entries.
+ * A pull-based byte reader over a Readable (or any async iterator of chunks): exact reads,
+ * bounded reads, peeks and skips, used by the tar readers (lib/tar's and the builder's context
+ * reader) to parse headers and stream bodies without buffering whole entries.
  */
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../errors.js';
 
-/** Pulls bytes from a Readable on demand. Not safe for concurrent reads. */
+/** Pulls bytes from a Readable or a chunk iterator on demand. Not safe for concurrent reads. */
 export class ByteSource {
   private readonly it: AsyncIterator<unknown>;
   private buf: Buffer = Buffer.alloc(0);
   private done = false;
 
-  /** Wraps `source`; nothing is read until asked. */
-  constructor(source: Readable) {
-    this.it = source[Symbol.asyncIterator]();
+  /** Wraps `source` (a Readable, or an iterator of Buffer/string/Uint8Array chunks); nothing is read until asked. */
+  constructor(source: Readable | AsyncIterator<unknown>) {
+    this.it = 'next' in source ? source : source[Symbol.asyncIterator]();
   }
 
   /** Fills the buffer with at least one more chunk; returns false at end of input. */
@@ -59,6 +60,20 @@ export class ByteSource {
     const out = this.buf.subarray(0, n);
     this.buf = this.buf.subarray(n);
     return out;
+  }
+
+  /**
+   * The first `n` buffered bytes (fewer when the input ends sooner), read ahead as needed and
+   * left in place for the next reads.
+   */
+  async peek(n: number): Promise<Buffer> {
+    while (this.buf.length < n && (await this.fill()));
+    return this.buf.subarray(0, n);
+  }
+
+  /** Skips exactly `n` bytes; throws InvalidArgument "unexpected EOF" when the input ends first. */
+  async skip(n: number): Promise<void> {
+    while (n > 0) n -= (await this.readSome(n)).length;
   }
 
   /** Returns whatever remains (chunk by chunk) until end of input. */

@@ -20,7 +20,8 @@ export interface ReadTarOptions {
 }
 
 const CHUNK = 256 * 1024;
-const META_MAX = 16 * 1024 * 1024;
+/** Largest PAX/GNU metadata record accepted (a bigger one is an invalid header). */
+export const META_MAX = 16 * 1024 * 1024;
 
 /** Entry types whose size field never describes data (as Go's archive/tar). */
 const headerOnly = new Set(['link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo']);
@@ -41,10 +42,10 @@ function paxNumber(v: Buffer | undefined, what: string): number | undefined {
 const KNOWN_PAX = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'uname', 'gname', 'mtime']);
 
 /**
- * Builds the public header from the raw block and the PAX/GNU overrides (also used by the
- * builder's lean context reader). Throws InvalidArgument for an unsupported type or a bad size.
+ * Builds the public header from the raw block and the PAX/GNU overrides. Throws
+ * InvalidArgument for an unsupported type or a bad size.
  */
-export function buildHeader(
+function buildHeader(
   raw: ReturnType<typeof decodeHeader>,
   pax: Map<string, Buffer>,
   longName?: string,
@@ -86,6 +87,40 @@ export function buildHeader(
 }
 
 /**
+ * The PAX (local 'x', global 'g') and GNU long name/link ('L'/'K') records read between
+ * entries, applied to the next entry's header (global PAX records to every later one). Used by
+ * readTar and the builder's lean context reader.
+ */
+export class TarMetaRecords {
+  private readonly globalPax = new Map<string, Buffer>();
+  private pax = new Map<string, Buffer>();
+  private longName: string | undefined;
+  private longLink: string | undefined;
+
+  /** Whether a header block with this typeflag is a metadata record rather than an entry. */
+  static isMeta(typeflag: string): boolean {
+    return 'xgLK'.includes(typeflag);
+  }
+
+  /** Takes in the data of one metadata record. Throws InvalidArgument for malformed PAX data. */
+  add(typeflag: string, data: Buffer): void {
+    if (typeflag === 'x') for (const [k, v] of parsePax(data)) this.pax.set(k, v);
+    else if (typeflag === 'g') for (const [k, v] of parsePax(data)) this.globalPax.set(k, v);
+    else if (typeflag === 'L') this.longName = cstr(data);
+    else this.longLink = cstr(data);
+  }
+
+  /** The header of entry `raw` with the pending records applied; the local ones are spent. Throws as buildHeader. */
+  header(raw: ReturnType<typeof decodeHeader>): TarHeader {
+    const merged = this.globalPax.size === 0 ? this.pax : new Map([...this.globalPax, ...this.pax]);
+    const h = buildHeader(raw, merged, this.longName, this.longLink);
+    this.pax = new Map();
+    this.longName = this.longLink = undefined;
+    return h;
+  }
+}
+
+/**
  * Reads a tar stream entry by entry. Each entry's body must be consumed (or left alone: it is
  * skipped) before asking for the next entry. Two zero blocks (or end of input at a header
  * boundary) end the archive; bytes after that are drained and ignored. Throws (from the
@@ -95,12 +130,9 @@ export function buildHeader(
 export async function* readTar(source: Readable, opts: ReadTarOptions = {}): AsyncGenerator<TarEntry> {
   const src = new ByteSource(source);
   const raw = opts.onRaw ?? (() => {});
-  let globalPax = new Map<string, Buffer>();
+  const meta = new TarMetaRecords();
   let finished = false;
   try {
-    let pax = new Map<string, Buffer>();
-    let longName: string | undefined;
-    let longLink: string | undefined;
     for (;;) {
       const block = await src.readExact(BLOCK, true);
       if (block === null) break;
@@ -113,26 +145,16 @@ export async function* readTar(source: Readable, opts: ReadTarOptions = {}): Asy
         throw invalidArgument('archive/tar: invalid tar header');
       }
       const h = decodeHeader(block);
-      if ('xgLK'.includes(h.typeflag)) {
+      if (TarMetaRecords.isMeta(h.typeflag)) {
         if (h.size > META_MAX) throw invalidArgument('archive/tar: invalid tar header');
         const data = (await src.readExact(h.size))!;
         raw(data);
         const pad = padLen(h.size);
         if (pad > 0) raw((await src.readExact(pad))!);
-        if (h.typeflag === 'x') for (const [k, v] of parsePax(data)) pax.set(k, v);
-        else if (h.typeflag === 'g') {
-          globalPax = new Map(globalPax);
-          for (const [k, v] of parsePax(data)) globalPax.set(k, v);
-        } else if (h.typeflag === 'L') longName = cstr(data);
-        else longLink = cstr(data);
+        meta.add(h.typeflag, data);
         continue;
       }
-      const merged = new Map(globalPax);
-      for (const [k, v] of pax) merged.set(k, v);
-      const header = buildHeader(h, merged, longName, longLink);
-      pax = new Map();
-      longName = undefined;
-      longLink = undefined;
+      const header = meta.header(h);
 
       let remaining = header.size;
       let pending: Promise<void> | null = null;
