@@ -19,6 +19,11 @@ export interface PlainHead {
 
 const CRLF2 = Buffer.from('\r\n\r\n');
 
+/** The error a request aborted by its signal rejects with (as node:http's). */
+export function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
 /** What to send. */
 export interface PlainRequest {
   method: string;
@@ -110,7 +115,7 @@ export function plainOpen(endpoint: Endpoint, req: PlainRequest): Promise<PlainH
       sock.destroy();
       reject(e);
     };
-    const onAbort = () => fail(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+    const onAbort = () => fail(abortError());
     const onError = (e: Error) => fail(e);
     const onEnd = () => fail(new Error('the daemon closed the connection before answering'));
     const onData = (d: Buffer) => {
