@@ -262,7 +262,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     },
     async update(id, resources) {
       const meta = await files.meta(id);
-      await updateResources(cliFor(meta.runtime), meta.bundleDir, id, resources);
+      await updateResources(cliFor(meta.runtime), meta.bundleDir, id, resources, meta.cgroupsPath);
     },
     async list() {
       const out: { id: string; state: RuntimeState }[] = [];

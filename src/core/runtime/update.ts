@@ -6,7 +6,7 @@
  * as "max" by runc; crun 1.8.1 writes "-1" (EINVAL) or skips 0, so for any runtime but runc
  * the wrapper leaves `pids` out of the file and writes "max" to the container's pids.max itself.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { internal, notFound } from '../../lib/errors.js';
 import type { OciResources } from '../../oci/runtime-spec.js';
@@ -14,35 +14,18 @@ import type { RuntimeCli } from './runtime-cli.js';
 import { isNotExist, runtimeMessage } from './runtime-errors.js';
 
 /**
- * The pids.max files a process's cgroups name, from its /proc/<pid>/cgroup text: the v1 `pids`
- * hierarchy (`<root>/pids/<path>`) and the unified one (`<root>/<path>`, `<root>/unified/<path>`).
- * Pure.
+ * The pids.max files that may belong to the container cgroup `cgroupsPath` (cgroupfs layout, as
+ * oom.ts looks up memory files): the v1 `pids` hierarchy, the unified root and a hybrid host's
+ * unified tree. None for a path that is not absolute or climbs with `..`. Pure.
  */
-export function pidsMaxCandidates(procCgroup: string, root = '/sys/fs/cgroup'): string[] {
-  const out: string[] = [];
-  for (const line of procCgroup.split('\n')) {
-    const m = /^\d+:([^:]*):(\/.*)$/.exec(line.trim());
-    if (!m) continue;
-    const rel = m[2]!;
-    if (rel.includes('/../')) continue;
-    if (m[1]!.split(',').includes('pids')) out.push(path.join(root, 'pids', rel, 'pids.max'));
-    else if (m[1] === '') out.push(path.join(root, rel, 'pids.max'), path.join(root, 'unified', rel, 'pids.max'));
-  }
-  return out;
+export function pidsMaxFiles(cgroupsPath: string | undefined, root = '/sys/fs/cgroup'): string[] {
+  if (!cgroupsPath?.startsWith('/') || cgroupsPath.split('/').includes('..')) return [];
+  return [path.join(root, 'pids', cgroupsPath, 'pids.max'), path.join(root, cgroupsPath, 'pids.max'), path.join(root, 'unified', cgroupsPath, 'pids.max')];
 }
 
-/**
- * Lifts the pids limit of the process `pid`'s cgroup (writes "max" to its pids.max). Throws
- * Internal when no pids.max could be written.
- */
-async function liftPidsLimit(pid: number): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(`/proc/${pid}/cgroup`, 'utf8');
-  } catch (e) {
-    throw internal(`cannot read the cgroups of process ${pid}: ${(e as Error).message}`, e);
-  }
-  for (const file of pidsMaxCandidates(text)) {
+/** Lifts the pids limit of the container cgroup `cgroupsPath` (writes "max"). Throws Internal when no pids.max could be written. */
+async function liftPidsLimit(cgroupsPath: string | undefined): Promise<void> {
+  for (const file of pidsMaxFiles(cgroupsPath)) {
     try {
       await writeFile(file, 'max');
       return;
@@ -50,15 +33,16 @@ async function liftPidsLimit(pid: number): Promise<void> {
       /* next candidate */
     }
   }
-  throw internal(`cannot lift the pids limit of process ${pid}: no writable pids.max`);
+  throw internal(`cannot lift the pids limit of cgroup ${cgroupsPath ?? '(none)'}: no writable pids.max`);
 }
 
 /**
  * Applies `resources` to the running container `id` (the file is written in `bundleDir` and
- * removed afterwards). Throws NotFound for an unknown container, Internal with the runtime's
- * message otherwise (e.g. a memory limit below the current usage).
+ * removed afterwards; `cgroupsPath` is the container's, for lifting a pids limit under crun).
+ * Throws NotFound for an unknown container, Internal with the runtime's message otherwise (e.g.
+ * a memory limit below the current usage).
  */
-export async function updateResources(cli: RuntimeCli, bundleDir: string, id: string, resources: OciResources): Promise<void> {
+export async function updateResources(cli: RuntimeCli, bundleDir: string, id: string, resources: OciResources, cgroupsPath?: string): Promise<void> {
   let res = resources;
   const lift = cli.binary.name !== 'runc' && resources.pids !== undefined && !(resources.pids.limit > 0);
   if (lift) {
@@ -78,5 +62,5 @@ export async function updateResources(cli: RuntimeCli, bundleDir: string, id: st
   } finally {
     await rm(file, { force: true });
   }
-  if (lift) await liftPidsLimit((await cli.state(id)).pid);
+  if (lift) await liftPidsLimit(cgroupsPath);
 }

@@ -59,6 +59,9 @@ describe('docker update (pierd)', { concurrency: false }, () => {
     assert.equal(cgroupFile(pid2, 'pids', 'pids.max', 'pids.max'), '50');
     const ev = await docker(['events', '--since', String(Math.floor(Date.now() / 1000) - 30), '--until', String(Math.ceil(Date.now() / 1000)), '--filter', 'container=up', '--filter', 'event=update', '--format', '{{.Action}}']);
     assert.equal(ev.stdout.trim(), 'update');
+    // -1 lifts the limit on the running container (crun needs pierd to write "max" itself).
+    assert.equal((await docker(['update', '--pids-limit', '-1', 'up'])).code, 0);
+    assert.equal(cgroupFile(pid2, 'pids', 'pids.max', 'pids.max'), 'max');
     await docker(['rm', '-f', 'up']);
   });
 
