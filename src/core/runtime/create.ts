@@ -29,25 +29,16 @@ import { createError } from './runtime-errors.js';
 import { buildRuntimeTable, findExecutable, probeCgroupLayout } from './runtimes.js';
 import { normalizeSignal } from './signals.js';
 import { updateResources } from './update.js';
-import type { OciSpec } from '../../oci/runtime-spec.js';
 import { withSeccompBpf } from './seccomp-annotation.js';
 import { createSeccompBpfCompiler } from './seccomp-bpf.js';
 
 const ms = (a: number, b: number): number => Math.round(b - a);
 
-/** runc without extra global args: its state layout is known (fifo-start.ts, fast-delete.ts). */
-const isPlainRunc = (cli: RuntimeCli): boolean => cli.binary.name === 'runc' && path.basename(cli.binary.path) === 'runc' && cli.binary.runtimeArgs.length === 0;
-/** crun without extra global args: its state layout is known (crun-fast.ts). */
-const isPlainCrun = (cli: RuntimeCli): boolean => cli.binary.name === 'crun' && path.basename(cli.binary.path) === 'crun' && cli.binary.runtimeArgs.length === 0;
-
-/** The spec without a `pids.limit` ≤ 0 (unlimited; crun 1.8.1 fails writing "-1"). Pure. */
-function withoutUnlimitedPids(spec: OciSpec): OciSpec {
-  const pids = spec.linux?.resources?.pids;
-  if (!pids || pids.limit > 0) return spec;
-  const resources = { ...spec.linux!.resources };
-  delete resources.pids;
-  return { ...spec, linux: { ...spec.linux, resources } };
-}
+/**
+ * runc or crun itself without extra global args: its state layout is known (runc:
+ * fifo-start.ts, fast-delete.ts; crun: crun-fast.ts).
+ */
+const isPlain = (cli: RuntimeCli, name: 'runc' | 'crun'): boolean => cli.binary.name === name && path.basename(cli.binary.path) === name && cli.binary.runtimeArgs.length === 0;
 
 /**
  * Creates the runtime wrapper: probes the cgroup layout and installed runtimes, creates the
@@ -104,7 +95,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const proc = o.spec.process ? { ...o.spec.process, terminal: o.terminal } : undefined;
     // The runtime sets the initial size itself at create (no race with the first output).
     if (proc && o.terminal && o.consoleSize && o.consoleSize.height > 0 && o.consoleSize.width > 0) proc.consoleSize = { ...o.consoleSize };
-    const spec = withSeccompBpf({ log, compiler: seccompBpf }, cli.binary, withoutUnlimitedPids({ ...o.spec, process: proc }));
+    const spec = withSeccompBpf({ log, compiler: seccompBpf }, cli.binary, { ...o.spec, process: proc });
     await Promise.all([
       writeFileVolatile(path.join(o.bundleDir, 'config.json'), JSON.stringify(spec)),
       files.writeMeta({
@@ -175,8 +166,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const exited = async () => (await exits.read(id).catch(() => undefined)) !== undefined;
     const root = paths.runtimeRoot(cli.binary.name);
     const fast =
-      (isPlainRunc(cli) && (await exited()) && (await deleteStoppedRunc(root, id, stats))) ||
-      (isPlainCrun(cli) && (await exited()) && (await deleteStoppedCrun(root, id, cgroupMounts, stats)));
+      (isPlain(cli, 'runc') && (await exited()) && (await deleteStoppedRunc(root, id, stats))) ||
+      (isPlain(cli, 'crun') && (await exited()) && (await deleteStoppedCrun(root, id, cgroupMounts, stats)));
     if (!fast) {
       const r = await cli.raw('delete', force ? ['--force', id] : [id]);
       if (r.code !== 0 && !/does not exist|not found|No such file/i.test(r.stderr)) {
@@ -199,10 +190,10 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     // runc and crun: release the init through its exec fifo (fifo-start.ts, crun-fast.ts);
     // anything else, or a fifo nobody waits on, goes through the runtime's own `start` for its
     // exact errors.
-    if (isPlainRunc(cli)) {
+    if (isPlain(cli, 'runc')) {
       if (await startThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
       log.debug('exec fifo not ready; running runtime start', { id });
-    } else if (isPlainCrun(cli)) {
+    } else if (isPlain(cli, 'crun')) {
       if (await startCrunThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
       log.debug('exec fifo not ready; running runtime start', { id });
     }
