@@ -13,7 +13,8 @@
  * left in the cgroup), an init that still runs, cgroups the container nested, unreadable state.
  */
 import { constants } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
+import { readJsonIfExists } from '../../lib/atomic-file.js';
 import path from 'node:path';
 import { initAlive, removeCgroupsAndState } from './fast-delete.js';
 
@@ -34,13 +35,8 @@ interface CrunConfig {
 
 const hasHooks = (c: CrunConfig, kinds: string[]): boolean => kinds.some((k) => (c.hooks?.[k]?.length ?? 0) > 0);
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
+/** The parsed file, or undefined when it is missing, unreadable or not JSON. */
+const readJson = <T>(file: string): Promise<T | undefined> => readJsonIfExists<T>(file).catch(() => undefined);
 
 /**
  * Releases the created crun container `id` under state root `root` (see the file comment).
