@@ -47,6 +47,11 @@ export interface CopyOptions {
   mode?: number;
 }
 
+/** lstat of `abs` in the context: a held file's recorded stat, else the file system's. Throws fs errors. */
+async function lstatIn(src: SourceRoot, abs: string): Promise<StatLike> {
+  return heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
+}
+
 const notInContext = (s: string) => notFound(`COPY failed: file not found in build context or excluded by .dockerignore: stat ${s}: file does not exist`);
 
 /** Walks a directory (rel paths), skipping excluded entries (descending when exceptions exist). */
@@ -66,7 +71,7 @@ async function* walk(src: SourceRoot, relDir: string): AsyncGenerator<{ rel: str
     const rel = relDir === '.' ? n : `${relDir}/${n}`;
     const abs = path.join(absDir, n);
     const excluded = src.excluded?.(rel) ?? false;
-    const st = heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
+    const st = await lstatIn(src, abs);
     if (!excluded) yield { rel, abs, st };
     if (st.isDirectory() && (!excluded || src.hasExceptions)) yield* walk(src, rel);
   }
@@ -114,7 +119,7 @@ async function hashFile(h: ReturnType<typeof createHash>, abs: string): Promise<
 export async function hashSources(src: SourceRoot, items: SourceItem[]): Promise<string> {
   const h = createHash('sha256');
   const one = async (rel: string, abs: string, known?: StatLike) => {
-    const st = known ?? heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
+    const st = known ?? (await lstatIn(src, abs));
     h.update(`\0${rel}\0${st.mode}\0${st.uid}:${st.gid}\0`);
     if (st.isSymbolicLink()) h.update(await readlink(abs));
     else if (st.isFile()) {
@@ -148,7 +153,7 @@ async function ensureDir(absDir: string, owner: { uid: number; gid: number }): P
 }
 
 async function copyEntry(src: SourceRoot, abs: string, target: string, opts: CopyOptions, known?: StatLike): Promise<void> {
-  const st = known ?? heldStat(src.deferred, abs, src.mtimes) ?? (await lstat(abs));
+  const st = known ?? (await lstatIn(src, abs));
   if (st.isDirectory()) {
     const existing = await lstat(target).catch(() => undefined);
     if (!existing?.isDirectory()) {
