@@ -1,30 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { K8sLogParser } from './k8s-log.js';
 import { detachFilter, parseDetachKeys } from './detach-keys.js';
 import { AsyncQueue } from './queue.js';
 import { Waiters } from './wait.js';
 import { humanDuration } from './human.js';
 import { labelsMatch } from './filters.js';
 import { filterRegexpMatch as regexpMatch } from '../../api/filters.js';
-
-test('k8s log: full, partial and split lines', () => {
-  const p = new K8sLogParser();
-  const a = p.feed(Buffer.from('2026-11-22T12:00:00.000000001Z stdout F hello\n2026-11-22T12:00:01.5Z stderr P par'));
-  assert.equal(a.length, 1);
-  assert.deepEqual([a[0]!.stream, a[0]!.data.toString(), a[0]!.time], [1, 'hello\n', 1795348800000000001n]);
-  const b = p.feed(Buffer.from('t1\n2026-11-22T12:00:02Z stderr F end\n2026-11-22T12:00:03Z stdout F \n'));
-  assert.deepEqual(
-    b.map((e) => [e.stream, e.data.toString()]),
-    [
-      [2, 'part1end\n'],
-      [1, '\n'],
-    ],
-  );
-  const c = p.feed(Buffer.from('2026-11-22T12:00:04+00:00 stdout P tail\n'));
-  assert.equal(c.length, 0);
-  assert.deepEqual(p.flush().map((e) => e.data.toString()), ['tail']);
-});
 
 test('detach keys: parse and filter', async () => {
   assert.deepEqual(parseDetachKeys('ctrl-p,ctrl-q'), [16, 17]);
