@@ -5,7 +5,8 @@
 #                     comparison runs; it is never enabled or started by this script)
 #     --no-apt        skip apt-get (packages already installed)
 #     --no-link       do not symlink pier/pierd into /usr/local/bin
-#     --cgroups-only  only mount the missing v1 cgroup hierarchies (see below), then exit
+#     --cgroups-only  only mount the missing v1 cgroup hierarchies and set favordynmods
+#                     (see below), then exit
 set -euo pipefail
 
 with_docker=0 apt=1 link=1 cgroups_only=0
@@ -15,7 +16,7 @@ for arg in "$@"; do
     --no-apt) apt=0 ;;
     --no-link) link=0 ;;
     --cgroups-only) cgroups_only=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -72,12 +73,36 @@ mount_v1_cgroups() {
   return 0
 }
 
+# Moving a process into a cgroup (every container create and exec does) waits for an RCU grace
+# period on the kernel's global cgroup threadgroup lock unless the cgroup2 tree is mounted with
+# `favordynmods` (Linux 6.0+; the kernel's documented trade: cheaper task migrations, slightly
+# dearer fork/exit). Measured here: `runtime exec` 25-35 ms -> 13 ms. The lock is global, so
+# every engine on the host gains alike. Skipped when the kernel lacks the option, on a pure v1
+# host, or with PIER_NO_FAVORDYNMODS=1. Never fails the setup.
+favor_dynmods() {
+  local root=${PIER_CGROUP_ROOT:-/sys/fs/cgroup} mnt
+  if [ "${PIER_NO_FAVORDYNMODS:-0}" = 1 ]; then return 0; fi
+  grep -qw favordynmods /sys/kernel/cgroup/features 2>/dev/null || { say "cgroups: kernel without favordynmods, left as is"; return 0; }
+  if [ "$(stat -f -c %T "$root" 2>/dev/null)" = cgroup2fs ]; then mnt=$root
+  elif [ "$(stat -f -c %T "$root/unified" 2>/dev/null)" = cgroup2fs ]; then mnt=$root/unified
+  else say "cgroups: no cgroup2 tree, favordynmods not set"; return 0; fi
+  if awk -v m="$mnt" '$2 == m && $3 == "cgroup2" && $4 ~ /(^|,)favordynmods(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then return 0; fi
+  if mount -o remount,favordynmods "$mnt" 2>/dev/null; then
+    say "cgroups: remounted $mnt with favordynmods (fast task migration)"
+  else
+    echo "setup.sh: warning: cannot remount $mnt with favordynmods; containers start a little slower" >&2
+  fi
+  return 0
+}
+
 if [ "$cgroups_only" = 1 ]; then
   mount_v1_cgroups || true
+  favor_dynmods || true
   exit 0
 fi
 
 mount_v1_cgroups || true
+favor_dynmods || true
 
 if [ "$apt" = 1 ]; then
   pkgs=(runc crun conmon tini busybox-static zstd iproute2 nftables util-linux skopeo python3-docker docker-compose tar ca-certificates)
