@@ -159,6 +159,7 @@ async function launchExec(
       process,
       terminal: ex.tty,
       stdin,
+      detach: opts.detach,
       consoleSize: ex.tty ? (validSize(opts.consoleSize) ?? validSize(ex.consoleSize)) : undefined,
     });
   } catch (e) {

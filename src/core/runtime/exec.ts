@@ -1,5 +1,8 @@
 /**
- * Exec sessions through conmon (`--exec --exec-attach`, as podman drives it): conmon sets up
+ * Exec sessions. An attached exec without a terminal (the common `docker exec c cmd`, health
+ * checks) runs directly under the runtime, without conmon (exec-direct.ts: faster, and ends
+ * with pierd's stream). TTY and detached execs go through conmon, which outlives pierd
+ * (`--exec --exec-attach`, as podman drives it): conmon sets up
  * an attach socket in the session directory, reports on the attach pipe, waits on the start
  * pipe until the client is attached (so no output is lost), runs `runtime exec --detach`,
  * reports the pid on the sync pipe and, when the process ends, its exit code on the same pipe.
@@ -7,7 +10,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { internal, invalidArgument } from '../../lib/errors.js';
 import { start } from '../../lib/exec.js';
 import type { Logger } from '../../lib/log.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
@@ -16,7 +18,10 @@ import { parseSyncMessage } from './conmon.js';
 import type { AttachSession, ExecSession, RuntimeExecOptions } from './index.js';
 import type { NativeCalls } from './native.js';
 import { writeResize } from './ctl.js';
-import { runtimeMessage } from './runtime-errors.js';
+import { execError } from './exec-errors.js';
+import { startDirectExec } from './exec-direct.js';
+
+export { execError };
 
 /** What an exec needs from the runtime wrapper. */
 export interface ExecDeps {
@@ -55,19 +60,6 @@ export function execConmonArgs(o: { id: string; execId: string; dir: string; run
   return args;
 }
 
-/**
- * Error for a failed `runtime exec` of `program`, in Docker's words ("OCI runtime exec failed:
- * exec failed: …"; crun's messages are reworded like runc's), InvalidArgument for a
- * missing/forbidden program. Pure.
- */
-export function execError(message: string, program?: string): Error {
-  let msg = runtimeMessage(message, program) || 'unknown error';
-  if (!/^(runc )?exec failed/.test(msg)) msg = `exec failed: ${msg}`;
-  const full = `OCI runtime exec failed: ${msg}: unknown`;
-  if (/executable file not found|no such file or directory|permission denied/i.test(msg)) return invalidArgument(full);
-  return internal(full);
-}
-
 /** Reads newline-terminated JSON messages from a conmon pipe, one at a time. */
 function messageReader(stream: Readable): () => Promise<string> {
   let buf = '';
@@ -104,11 +96,14 @@ function messageReader(stream: Readable): () => Promise<string> {
 }
 
 /**
- * Starts an exec session and attaches to it before the process runs. Resolves once the
- * process runs (with its pid). Throws InvalidArgument/Internal with Docker's "OCI runtime exec
+ * Starts an exec session and attaches to it before the process runs (directly when neither
+ * `terminal` nor `detach`, else under conmon). Resolves once the process runs (with its pid). Throws InvalidArgument/Internal with Docker's "OCI runtime exec
  * failed: …" wording when the runtime cannot start it.
  */
 export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
+  if (!opts.terminal && !opts.detach) {
+    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs }, opts);
+  }
   const dir = deps.sessionDir;
   await mkdir(path.join(dir, 'exits'), { recursive: true });
   const processSpec: OciProcess = { ...opts.process, terminal: opts.terminal };

@@ -70,6 +70,12 @@ export interface RuntimeExecOptions {
   /** Give the process a stdin pipe (closed when the attach client half-closes). */
   stdin: boolean;
   consoleSize?: { height: number; width: number };
+  /**
+   * Nobody reads the output (`docker exec -d`): the session runs under conmon and outlives
+   * pierd. Attached execs without a terminal run directly under the runtime instead and end
+   * with pierd (see exec-direct.ts).
+   */
+  detach?: boolean;
 }
 
 /** A running exec process. Its streams are attached before the process started. */

@@ -1,0 +1,226 @@
+/**
+ * The direct exec path: an attached exec without a terminal (`docker exec c cmd`, `-i` too,
+ * health checks) is run by pierd itself, without conmon:
+ * `<runtime> <global args> exec --process <execs>/<id>.json --pid-file <execs>/<id>.pid <ctr>`,
+ * with real pipes (exec-pipes.ts) as the process's stdin/stdout/stderr, since crun and runc
+ * hand their own stdio to the process. The exit code is the runtime's exit status: both
+ * return the process's code, and 128+n for a process killed by signal n (137 for SIGKILL), as
+ * Docker reports it.
+ *
+ * Runtime failures. The runtime reports a process it cannot start (program not found or not
+ * executable, missing working directory, container gone…) on its stderr — the very descriptor
+ * the process would have had — and exits 255. Both runtimes write the pid file only once the
+ * process passed every check (crun right before execve, runc once the process runs), so:
+ * nothing of the process is handed on until the pid file holds a pid; a runtime that exits
+ * without writing one has failed, and what it wrote to stderr is its message, mapped with
+ * `execError` into Docker's "OCI runtime exec failed: …" (InvalidArgument → 126/127 as
+ * before). A user program's stderr is therefore never filtered or reworded: once the pid is
+ * there, both streams pass byte-exact as they arrive. Nothing is pre-checked against the
+ * container's filesystem (no second opinion that could disagree with the runtime). A failure
+ * after the pid file (execve itself refusing, e.g. ENOEXEC for crun) shows as the runtime's own
+ * text on stderr with its exit status.
+ *
+ * Lifetime. The runtime process runs in its own process group, unref'd: a client that
+ * disconnects (close()) ends the process's stdin and keeps reading its output, discarding it,
+ * so the process neither blocks nor dies of SIGPIPE; the descriptors close at its end. The
+ * process dies with its container (the container's PID namespace goes). When pierd stops while
+ * a direct exec runs, the kernel closes pierd's pipe ends: the process gets EOF on stdin and
+ * EPIPE/SIGPIPE on its next write, the runtime process is reparented and reaped by init —
+ * unlike the conmon path (TTY and detached execs), it does not outlive pierd's stream, as
+ * Docker's client loses the stream too. Its two files are removed by remove(), or by the exec
+ * sweep at the next start.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type net from 'node:net';
+import { start } from '../../lib/exec.js';
+import type { Logger } from '../../lib/log.js';
+import type { OciProcess } from '../../oci/runtime-spec.js';
+import type { AttachSession, ExecSession, RuntimeExecOptions } from './index.js';
+import { closeFds, createPipeMaker, pipeSocket, type PipeMaker } from './exec-pipes.js';
+import { execError } from './exec-errors.js';
+
+/** What the direct path needs. */
+export interface DirectExecDeps {
+  log: Logger;
+  /** Folder of the exec files (`<exec-root>/execs`); created when missing. */
+  execsDir: string;
+  runtimePath: string;
+  runtimeArgs: string[];
+  /** Pipe maker (libc pipe2); bound per call when not given. */
+  pipes?: PipeMaker;
+}
+
+/** Polls of the pid file: every 1 ms at first, then less often (the runtime takes ~5-10 ms). */
+const POLL_FAST_MS = 1;
+const POLL_FAST_COUNT = 100;
+const POLL_SLOW_MS = 20;
+/** How long a failed runtime's stderr may take to reach EOF (ms). */
+const STDERR_WAIT_MS = 1000;
+
+/** The runtime's argv for a direct exec. Pure. */
+export function directExecArgs(o: { runtimeArgs: readonly string[]; processFile: string; pidFile: string; id: string }): string[] {
+  return [...o.runtimeArgs, 'exec', '--process', o.processFile, '--pid-file', o.pidFile, o.id];
+}
+
+/** The pid in a pid file, or undefined while it is missing, empty or partly written. Never throws. */
+export function readPidFile(file: string): number | undefined {
+  try {
+    const s = readFileSync(file, 'utf8').trim();
+    if (!/^\d+$/.test(s)) return undefined;
+    const n = Number(s);
+    return n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Docker's exit code for a process that ended with `code` or was killed by `signal`. Pure. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const n = signal ? constants.signals[signal] : undefined;
+  return n ? 128 + n : 255;
+}
+
+/** Resolves with the pid once the pid file holds one, or undefined once the runtime exited without one. */
+function waitForPid(pidFile: string, exited: Promise<number>): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    let polls = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (pid: number | undefined) => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      resolve(pid);
+    };
+    const poll = () => {
+      const pid = readPidFile(pidFile);
+      if (pid !== undefined) return finish(pid);
+      polls++;
+      timer = setTimeout(poll, polls < POLL_FAST_COUNT ? POLL_FAST_MS : POLL_SLOW_MS);
+    };
+    void exited.then(() => finish(readPidFile(pidFile)));
+    timer = setTimeout(poll, POLL_FAST_MS);
+  });
+}
+
+/** Everything `s` still yields until EOF (or `ms`), as text. Never rejects. */
+function readRest(s: net.Socket, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(Buffer.concat(chunks).toString());
+    };
+    const timer = setTimeout(done, ms);
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.once('end', done);
+    s.once('close', done);
+    s.resume();
+  });
+}
+
+/** Resolves once `s` ended or closed. Never rejects. */
+function streamDone(s: net.Socket): Promise<void> {
+  return new Promise((r) => {
+    if (s.destroyed || s.readableEnded) return r();
+    s.once('end', r);
+    s.once('close', r);
+  });
+}
+
+/**
+ * Runs an attached, terminal-less exec directly under the runtime (see the file comment).
+ * Resolves once the runtime wrote the process's pid; the output streams hold everything the
+ * process wrote from its first byte. Throws InvalidArgument/Internal "OCI runtime exec failed:
+ * …" (execError) when the runtime could not start the process, Internal when pipes or the
+ * runtime process cannot be created.
+ */
+export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
+  const base = path.join(deps.execsDir, opts.execId);
+  const processFile = `${base}.json`;
+  const pidFile = `${base}.pid`;
+  const spec: OciProcess = { ...opts.process, terminal: false };
+  delete spec.consoleSize;
+  const text = JSON.stringify(spec);
+  // Volatile exec root, read once by the runtime right after: a plain write.
+  await writeFile(processFile, text).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+    await mkdir(deps.execsDir, { recursive: true });
+    await writeFile(processFile, text);
+  });
+  const removeFiles = () => Promise.all([rm(processFile, { force: true }), rm(pidFile, { force: true })]).then(() => undefined);
+
+  const pipes = deps.pipes ?? createPipeMaker();
+  let out, err, inp;
+  let child: ChildProcess;
+  try {
+    out = pipes.pipe();
+    err = pipes.pipe();
+    inp = opts.stdin ? pipes.pipe() : undefined;
+    child = start(deps.runtimePath, directExecArgs({ runtimeArgs: deps.runtimeArgs, processFile, pidFile, id: opts.id }), {
+      detached: true,
+      stdio: [inp ? inp.read : 'ignore', out.write, err.write],
+      env: { PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+  } catch (e) {
+    closeFds(out?.read, out?.write, err?.read, err?.write, inp?.read, inp?.write);
+    void removeFiles();
+    throw e;
+  }
+  // The child holds its ends now (dup2'd to 0/1/2); ours are the other three.
+  closeFds(out.write, err.write, inp?.read);
+  const stdout = pipeSocket(out.read, 'read');
+  const stderr = pipeSocket(err.read, 'read');
+  const stdin = inp ? pipeSocket(inp.write, 'write') : undefined;
+  child.unref();
+  for (const s of [stdout, stderr, stdin]) s?.unref();
+
+  let spawnError: Error | undefined;
+  const exit = new Promise<number>((resolve) => {
+    child.once('error', (e) => {
+      spawnError = e;
+      resolve(255);
+    });
+    child.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
+  });
+
+  const pid = await waitForPid(pidFile, exit);
+  if (pid === undefined && (spawnError || (await exit) !== 0)) {
+    stdout.destroy();
+    stdin?.destroy();
+    const message = spawnError ? `cannot run ${deps.runtimePath}: ${spawnError.message}` : await readRest(stderr, STDERR_WAIT_MS);
+    void removeFiles();
+    deps.log.debug('direct exec failed', { id: opts.id, execId: opts.execId, message: message.trim() });
+    throw execError(message || `${path.basename(deps.runtimePath)} exec exited with ${await exit}`, opts.process.args?.[0]);
+  }
+
+  const closed = Promise.all([streamDone(stdout), streamDone(stderr)]).then(() => undefined);
+  let detached = false;
+  const attach: AttachSession = {
+    stdin,
+    stdout,
+    stderr,
+    closed,
+    close() {
+      if (detached) return;
+      detached = true;
+      // Detach: the process keeps running with its stdin ended; its output is read and dropped.
+      stdin?.end();
+      stdout.resume();
+      stderr.resume();
+    },
+  };
+  return {
+    pid: pid ?? 0,
+    attach,
+    exit,
+    resize: async () => {},
+    remove: removeFiles,
+  };
+}
