@@ -1,8 +1,10 @@
 /**
  * A container's networking at start: for bridge/user/macvlan modes the network service's
- * `prepare` (addresses, host ports) before the etc files are written with the addresses, the
- * legacy links and the nameservers; `activate` once the runtime created the process; `release`
- * when anything fails or the process is gone. `container:<id>` joins the target's namespace and
+ * `prepare` (addresses, host ports, the persistent network namespace file the runtime joins),
+ * then at once `activate` plumbing that namespace in the background — while the etc files are
+ * written with the addresses, the legacy links and the nameservers, the rw layer mounted and
+ * the runtime creates the process; the start awaits it before `runtime.start`. `release` when
+ * anything fails or the process is gone. `container:<id>` joins the target's namespace and
  * shares its hostname, hosts and resolv.conf; `host` and `none` need nothing.
  */
 import { copyFile } from 'node:fs/promises';
@@ -26,6 +28,12 @@ export interface NetAttach {
   /** True when `networks.prepare` ran: the caller must `activate` after create, `release` on failure. */
   prepared: boolean;
   plan?: SandboxPlan;
+  /**
+   * The plumbing of the plan's namespace file, started by prepare (never rejects unhandled;
+   * `activateNetworking` awaits it). Absent when the plan has no namespace file: then
+   * `activateNetworking` plumbs the process's own namespace after create.
+   */
+  plumbing?: Promise<void>;
 }
 
 /**
@@ -102,26 +110,41 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
 
   const req = networkRequest(ctx, rec);
   if (req.networkMode === 'none') return { network: { mode: 'new' }, env: [], prepared: false };
+  const hostResolvP = readOr(ctx.opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
   let plan: SandboxPlan;
   try {
     plan = await networks.prepare(req);
   } catch (e) {
+    await hostResolvP;
     throw wrapPortError(e, rec.name.slice(1));
   }
-  const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
-  const hostResolv = await readOr(ctx.opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
-  const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
-  const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
-  let resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
-  if (plan.nameservers) resolv = withNdots0(resolv);
-  await Promise.all([
-    writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
-    writeFileVolatile(rec.paths.hosts, hosts),
-    writeFileVolatile(rec.paths.resolvConf, resolv),
-  ]);
-  const env = links.flatMap(linkEnv);
-  if (env.length > 0) rec.net.linkEnv = env;
-  return { network: { mode: 'new' }, env, prepared: true, plan };
+  let plumbing: Promise<void> | undefined;
+  if (plan.sandboxKey) {
+    rec.net.sandboxKey = plan.sandboxKey;
+    plumbing = networks.activate(rec.id);
+    plumbing.catch(() => undefined); // awaited by activateNetworking, or settled before a failure is handled
+  }
+  try {
+    const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
+    const hostResolv = await hostResolvP;
+    const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
+    const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
+    let resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
+    if (plan.nameservers) resolv = withNdots0(resolv);
+    await Promise.all([
+      writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
+      writeFileVolatile(rec.paths.hosts, hosts),
+      writeFileVolatile(rec.paths.resolvConf, resolv),
+    ]);
+    const env = links.flatMap(linkEnv);
+    if (env.length > 0) rec.net.linkEnv = env;
+    const network: SpecNetwork = plan.sandboxKey ? { mode: 'path', path: plan.sandboxKey } : { mode: 'new' };
+    return { network, env, prepared: true, plan, ...(plumbing ? { plumbing } : {}) };
+  } catch (e) {
+    // The caller releases; the plumbing must not run on after that.
+    await plumbing?.catch(() => undefined);
+    throw e;
+  }
 }
 
 /**
@@ -137,8 +160,13 @@ export function withNdots0(resolv: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Plumbs the prepared endpoints into the namespace of `pid` and records the sandbox key. Throws what `activate` throws. */
+/**
+ * Completes the plumbing once the runtime created process `pid`: awaits the namespace file's
+ * plumbing started by prepare, or plumbs the prepared endpoints into the namespace of `pid`;
+ * records the sandbox key. Throws what `activate` throws.
+ */
 export async function activateNetworking(ctx: Ctx, rec: ContainerRecord, attach: NetAttach, pid: number): Promise<void> {
+  if (attach.plumbing) return attach.plumbing;
   if (rec.net) {
     const mode = rec.hostConfig.NetworkMode || 'default';
     rec.net.sandboxKey = mode === 'host' ? '/var/run/docker/netns/default' : isContainerMode(mode) ? '' : `/proc/${pid}/ns/net`;

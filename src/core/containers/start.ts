@@ -1,7 +1,8 @@
 /**
- * Starting a container: mount the rw layer, prepare its networks (addresses, ports, etc files),
- * build the spec, `runtime.create`, plumb the network namespace, connect parked attach
- * requests, `runtime.start`, record Running/Pid/StartedAt and watch the exit. A start error
+ * Starting a container: mount the rw layer, prepare its networks (addresses, ports, the
+ * network namespace file, etc files; the namespace is plumbed in the background from then on),
+ * build the spec, `runtime.create`, await the plumbing, connect parked attach requests,
+ * `runtime.start`, record Running/Pid/StartedAt and watch the exit. A start error
  * leaves the container `created` with State.Error and Docker's exit code (127/126/128), and
  * nothing of its network state allocated.
  */

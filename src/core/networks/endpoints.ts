@@ -26,8 +26,13 @@ export interface SandboxPort {
 export interface Sandbox {
   containerId: string;
   containerName: string;
-  /** Set by activate. */
+  /** The container's pid when known (re-adopted, connected, or activated through the pid). */
   pid?: number;
+  /**
+   * The container's persistent network namespace file (`<execRoot>/netns/<id12>`), made by
+   * prepare and removed by release; absent for sandboxes plumbed into a process's own namespace.
+   */
+  netns?: string;
   activated: boolean;
   /** Primary first. */
   endpoints: EndpointState[];

@@ -27,8 +27,14 @@ export function fakeKernel(routes: string[] = []) {
     async addMacvlan(o) {
       calls.push({ op: 'addMacvlan', args: o });
     },
-    async deleteInContainer(pid, ifname) {
-      calls.push({ op: 'deleteInContainer', args: { pid, ifname } });
+    async deleteInContainer(netns, ifname) {
+      calls.push({ op: 'deleteInContainer', args: { netns, ifname } });
+    },
+    async createNetns(file) {
+      calls.push({ op: 'createNetns', args: file });
+    },
+    async removeNetns(file) {
+      calls.push({ op: 'removeNetns', args: file });
     },
     async listLinks(prefix) {
       return [...links].filter((l) => l.startsWith(prefix));

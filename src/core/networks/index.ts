@@ -8,10 +8,11 @@
  * Predefined networks are created on first start (`bridge` from the daemon's bridge settings).
  *
  * Endpoints live as long as a container runs (as in Docker, a stopped container has no
- * address): `prepare` allocates addresses and host ports before the container's process
- * exists, `activate` plumbs its network namespace once the runtime created the process (the
- * namespace belongs to that process, so its interfaces vanish with it), `release` frees
- * everything. Endpoint state is kept under `<exec-root>/networks/endpoints/<container-id>.json`
+ * address): `prepare` allocates addresses and host ports and creates the container's
+ * persistent network namespace, a file `<exec-root>/netns/<id12>` (SandboxKey) the runtime
+ * joins; `activate` plumbs that namespace — while the runtime creates the process, or after it
+ * — and `release` frees everything and removes the file (the kernel then destroys the
+ * namespace and its interfaces once the process is gone). Endpoint state is kept under `<exec-root>/networks/endpoints/<container-id>.json`
  * so a restarted daemon re-adopts running containers (`reconcile`).
  *
  * Kernel state owned by one daemon: the bridges of its networks (`--bridge` name for the
@@ -103,6 +104,12 @@ export interface SandboxPlan {
   nameservers?: string[];
   /** The gateway address for `host-gateway` in ExtraHosts (the default bridge's gateway). */
   hostGatewayIp: string;
+  /**
+   * The container's network namespace file (NetworkSettings.SandboxKey): the runtime joins it
+   * (spec namespace path) and `activate` may run before the process exists. Absent when the
+   * plan has no endpoints (then `activate` needs the pid).
+   */
+  sandboxKey?: string;
 }
 
 /** Network service contract. All lookups accept a full id, a name, or a unique id prefix. */
@@ -128,12 +135,17 @@ export interface NetworkService {
    */
   prepare(req: ContainerNetworkRequest): Promise<SandboxPlan>;
   /**
-   * Creates the container's interfaces in the network namespace of process `pid`, addresses,
-   * routes, the DNS names and the published ports' rules. On throw, the container's whole
-   * network state is released. Throws Internal (kernel command failed).
+   * Creates the container's interfaces in its network namespace — the plan's `sandboxKey` when
+   * no `pid` is given, else that of process `pid` (the namespace file is dropped then) — with
+   * addresses, routes, the DNS names and
+   * the published ports' rules. On throw, the container's whole network state is released.
+   * Throws Internal (kernel command failed; no namespace when neither exists).
    */
-  activate(containerId: string, pid: number): Promise<void>;
-  /** Frees every address, port, rule and DNS name of a container; removes host-side interfaces left. Idempotent, never throws. */
+  activate(containerId: string, pid?: number): Promise<void>;
+  /**
+   * Frees every address, port, rule and DNS name of a container, removes its namespace file
+   * and host-side interfaces left. Idempotent, never throws.
+   */
   release(containerId: string): Promise<void>;
   /**
    * Connects a container to one more network: for a running container (`pid` given) allocated
@@ -153,8 +165,9 @@ export interface NetworkService {
   renamed(containerId: string, newName: string): void;
   /**
    * After the container service restored its records: `running` maps each running container
-   * id to its pid. Endpoints of others are released, the kernel state (bridges, nftables
-   * table, DNS listeners, port reservations) is rebuilt. Never throws (logs problems).
+   * id to its pid. Endpoints and namespace files of others are released (stale files under
+   * `<execRoot>/netns` too), the kernel state (bridges, nftables table, DNS listeners, port
+   * reservations) is rebuilt. Never throws (logs problems).
    */
   reconcile(running: Map<string, number>): Promise<void>;
   /** The predefined network names (bridge, host, none) and the default bridge's gateway. */
@@ -173,7 +186,7 @@ export interface NetworkServiceDeps {
 export interface NetworkServiceOptions {
   /** Data root: records under `<root>/metadata/networks`. */
   root: string;
-  /** Exec root: endpoint state under `<execRoot>/networks`. */
+  /** Exec root: endpoint state under `<execRoot>/networks`, namespace files under `<execRoot>/netns`. */
   execRoot: string;
   /** 8 hex, unique per daemon: names its nftables table `pier-<instanceId>`. */
   instanceId: string;

@@ -54,7 +54,7 @@ test('linkExists and listLinks read the own namespace without spawning', async (
 test('addMacvlan on a missing parent is NotFound with Docker\'s message', async () => {
   const k = createNetKernel({ log: nullLogger });
   await assert.rejects(
-    k.addMacvlan({ pid: process.pid, parent: 'nosuchpar0', mode: 'bridge', ifname: 'eth9', mac: '02:42:0a:00:00:02', cidr: '10.0.0.2/24', mtu: 1500 }),
+    k.addMacvlan({ netns: '/proc/self/ns/net', parent: 'nosuchpar0', mode: 'bridge', ifname: 'eth9', mac: '02:42:0a:00:00:02', cidr: '10.0.0.2/24', mtu: 1500 }),
     (e: Error & { kind?: string }) => e.kind === 'NotFound' && e.message === '-o parent interface was not found on the host: nosuchpar0',
   );
 });
@@ -63,7 +63,7 @@ test('deleteLink and deleteInContainer never throw', async () => {
   const k = createNetKernel({ log: nullLogger });
   await k.deleteLink('nosuchlink0');
   await k.deleteLink('bad name');
-  await k.deleteInContainer(2 ** 22 + 7, 'eth0');
+  await k.deleteInContainer(`/proc/${2 ** 22 + 7}/ns/net`, 'eth0');
 });
 
 test('sysctl refuses paths leaving /proc/sys and never throws', async () => {

@@ -2,8 +2,10 @@
  * The network service's kernel plumbing on iproute2: bridges, veth pairs and macvlan links,
  * addresses and routes inside a container's network namespace, host routes and sysctls.
  *
- * Every change is one `ip -batch -` (host side) or `nsenter --net=/proc/<pid>/ns/net ip -batch -`
- * (container side) run through lib/exec.ts, so plumbing an endpoint costs two spawns. Reads that
+ * Every change is one `ip -batch -` (host side) or `nsenter --net=<namespace file> ip -batch -`
+ * (container side) run through lib/exec.ts, so plumbing an endpoint costs two spawns. Namespaces
+ * are addressed by a file (a container's persistent namespace, see netns.ts, or
+ * `/proc/<pid>/ns/net`). Reads that
  * do not need iproute2 (does a link exist, which links start with a prefix) come from
  * `/proc/net/dev`, which always shows the reading process's own network namespace.
  */
@@ -13,6 +15,7 @@ import { run } from '../../lib/exec.js';
 import { internal, notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { NetKernel } from './parts.js';
+import { createNetnsFiles } from './netns.js';
 
 /** What the kernel plumbing is built from. */
 export interface NetKernelDeps {
@@ -65,13 +68,14 @@ export function parseRoutes(json: string): string[] {
 }
 
 /**
- * Lines of the container-side batch: address, link up, default route. An IPv4-only interface
+ * Lines of the container-side batch: loopback up (a namespace made before its process has it
+ * down, and no runtime brings it up in a namespace it joins), address, link up, default route. An IPv4-only interface
  * gets no IPv6 link-local address (`addrgenmode none`, as recent Docker disables IPv6 on
  * IPv4-only endpoints): it saves the kernel's IPv6 setup on link-up and a failed DAD in
  * hairpin mode.
  */
 function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
-  const lines = [`addr add ${batchWord('address', cidr)} dev ${ifname}`];
+  const lines = ['link set lo up', `addr add ${batchWord('address', cidr)} dev ${ifname}`];
   if (!cidr.includes(':')) lines.push(`link set ${ifname} addrgenmode none`);
   lines.push(`link set ${ifname} up`);
   if (gateway) lines.push(`route add default via ${batchWord('gateway', gateway)} dev ${ifname}`);
@@ -85,13 +89,14 @@ function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
  */
 export function createNetKernel(deps: NetKernelDeps): NetKernel {
   const log = deps.log;
+  const netns = createNetnsFiles({ log });
 
-  /** Runs one batch on the host (no pid) or in the namespace of `pid`; resolves to ip's error message or undefined. */
-  async function batch(lines: string[], pid?: number): Promise<string | undefined> {
+  /** Runs one batch on the host (no namespace) or in the namespace file `ns`; resolves to ip's error message or undefined. */
+  async function batch(lines: string[], ns?: string): Promise<string | undefined> {
     const input = lines.join('\n') + '\n';
-    const r = pid === undefined
+    const r = ns === undefined
       ? await run('ip', ['-batch', '-'], { input })
-      : await run('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-batch', '-'], { input });
+      : await run('nsenter', [`--net=${ns}`, 'ip', '-batch', '-'], { input });
     if (r.code === 0) return undefined;
     return ipMessage(r.stderr, r.stdout);
   }
@@ -179,9 +184,10 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const host = batchWord('veth name', o.hostIfname);
       const ifname = batchWord('interface name', o.ifname);
       const mtu = Math.trunc(o.mtu);
+      const ns = batchWord('network namespace', o.netns);
       const t0 = performance.now();
       const err = await batch([
-        `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net`,
+        `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns ${ns}`,
         `link set ${host} addrgenmode none`,
         `link set ${host} master ${batchWord('bridge name', o.bridge)} up`,
         // Hairpin: a container reaching its own published port through the host comes back out of its own port.
@@ -192,43 +198,47 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
         throw internal(`failed to add the host (${host}) <=> sandbox (${ifname}) pair interfaces: ${err}`);
       }
       const t1 = performance.now();
-      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), o.pid).catch((e: Error) => e.message);
+      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), ns).catch((e: Error) => e.message);
       if (inner) {
         await deleteLink(host);
-        throw internal(`failed to configure ${ifname} in the network namespace of ${o.pid}: ${inner}`);
+        throw internal(`failed to configure ${ifname} in the network namespace ${ns}: ${inner}`);
       }
-      log.debug('veth added', { host, pid: o.pid, hostMs: Math.round(t1 - t0), insideMs: Math.round(performance.now() - t1) });
+      log.debug('veth added', { host, netns: ns, hostMs: Math.round(t1 - t0), insideMs: Math.round(performance.now() - t1) });
     },
 
     async addMacvlan(o) {
       const parent = batchWord('parent interface', o.parent);
       if (!(await linkExists(parent))) throw notFound(`-o parent interface was not found on the host: ${parent}`);
       const ifname = batchWord('interface name', o.ifname);
+      const ns = batchWord('network namespace', o.netns);
       // A macvlan cannot be larger than its parent: the parent's MTU caps the network's.
       const parentMtu = Number((await readFile(`/sys/class/net/${parent}/mtu`, 'utf8').catch(() => '')).trim()) || Infinity;
       const mtu = Math.min(Math.trunc(o.mtu), parentMtu);
       const err = await batch([
-        `link add link ${parent} name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns /proc/${Math.trunc(o.pid)}/ns/net type macvlan mode ${batchWord('macvlan mode', o.mode || 'bridge')}`,
+        `link add link ${parent} name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns ${ns} type macvlan mode ${batchWord('macvlan mode', o.mode || 'bridge')}`,
       ]);
       if (err) {
         if (/Cannot find device/.test(err)) throw notFound(`-o parent interface was not found on the host: ${parent}`);
         throw internal(`failed to create the macvlan port: ${err}`);
       }
-      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), o.pid).catch((e: Error) => e.message);
+      const inner = await batch(insideLines(ifname, o.cidr, o.gateway), ns).catch((e: Error) => e.message);
       if (inner) {
-        await batch([`link del ${ifname}`], o.pid).catch(() => undefined);
-        throw internal(`failed to configure ${ifname} in the network namespace of ${o.pid}: ${inner}`);
+        await batch([`link del ${ifname}`], ns).catch(() => undefined);
+        throw internal(`failed to configure ${ifname} in the network namespace ${ns}: ${inner}`);
       }
     },
 
-    async deleteInContainer(pid, ifname) {
+    async deleteInContainer(ns, ifname) {
       try {
-        const err = await batch([`link del ${batchWord('interface name', ifname)}`], pid);
-        if (err) log.debug('container link delete failed', { pid, ifname, err });
+        const err = await batch([`link del ${batchWord('interface name', ifname)}`], batchWord('network namespace', ns));
+        if (err) log.debug('container link delete failed', { netns: ns, ifname, err });
       } catch (e) {
-        log.debug('container link delete failed', { pid, ifname, err: (e as Error).message });
+        log.debug('container link delete failed', { netns: ns, ifname, err: (e as Error).message });
       }
     },
+
+    createNetns: (file) => netns.create(file),
+    removeNetns: (file) => netns.remove(file),
 
     async listLinks(prefix) {
       return (await links()).filter((n) => n.startsWith(prefix));

@@ -16,14 +16,19 @@ export interface NetKernel {
   deleteLink(name: string): Promise<void>;
   /**
    * A veth pair: `hostIfname` on the host, enslaved to `bridge` and up; its peer moved into the
-   * network namespace of `pid` as `ifname` with `mac`, `cidr` address, up, and (when `gateway`)
-   * the default route through it. Throws Internal (the host side is removed again on failure).
+   * network namespace of file `netns` (a namespace file or `/proc/<pid>/ns/net`) as `ifname`
+   * with `mac`, `cidr` address, up, and (when `gateway`) the default route through it; the
+   * namespace's loopback is brought up. Throws Internal (the host side is removed again on failure).
    */
-  addVeth(o: { pid: number; bridge: string; hostIfname: string; ifname: string; mac: string; cidr: string; gateway?: string; mtu: number }): Promise<void>;
-  /** A macvlan link of `parent` (mode bridge) in the namespace of `pid`, like addVeth. Throws Internal (NotFound when parent is missing: `-o parent interface was not found on the host: X`). */
-  addMacvlan(o: { pid: number; parent: string; mode: string; ifname: string; mac: string; cidr: string; gateway?: string; mtu: number }): Promise<void>;
-  /** Deletes interface `ifname` inside the namespace of `pid` (disconnect). Never throws. */
-  deleteInContainer(pid: number, ifname: string): Promise<void>;
+  addVeth(o: { netns: string; bridge: string; hostIfname: string; ifname: string; mac: string; cidr: string; gateway?: string; mtu: number }): Promise<void>;
+  /** A macvlan link of `parent` (mode bridge) in the namespace of file `netns`, like addVeth. Throws Internal (NotFound when parent is missing: `-o parent interface was not found on the host: X`). */
+  addMacvlan(o: { netns: string; parent: string; mode: string; ifname: string; mac: string; cidr: string; gateway?: string; mtu: number }): Promise<void>;
+  /** Deletes interface `ifname` inside the namespace of file `netns` (disconnect). Never throws. */
+  deleteInContainer(netns: string, ifname: string): Promise<void>;
+  /** Creates a new, empty network namespace kept alive by a bind mount on `file` (created with its folders). Throws Internal. */
+  createNetns(file: string): Promise<void>;
+  /** Unmounts and deletes a namespace file (the namespace goes when no process is left in it). Never throws. */
+  removeNetns(file: string): Promise<void>;
   /** Names of host links starting with `prefix`. Never throws (empty on error). */
   listLinks(prefix: string): Promise<string[]>;
   /** Host routes' destinations in CIDR form (IPAM avoids overlapping subnets). Never throws. */

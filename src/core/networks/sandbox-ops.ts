@@ -1,8 +1,10 @@
 /**
- * Per-container network operations of the service: prepare (addresses and host ports),
- * activate (interfaces in the container's namespace, DNS names, port rules), release,
+ * Per-container network operations of the service: prepare (addresses, host ports and the
+ * container's persistent network namespace file), activate (interfaces in that namespace, DNS
+ * names, port rules — possibly while the runtime creates the process), release,
  * connect/disconnect on a running container, rename, and re-adoption after a daemon restart.
  */
+import path from 'node:path';
 import { access } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { EndpointSettings } from '../../api/types.js';
@@ -115,6 +117,21 @@ export function createSandboxOps(ctx: NetContext) {
   const save = (sb: Sandbox) =>
     ctx.files.save(sb).catch((e: Error) => ctx.log.warn('cannot write endpoint state', { container: sb.containerId, err: e.message }));
 
+  /** Where the namespace file of container `id` goes: `<execRoot>/netns/<id12>` (the full id if another sandbox holds that). */
+  function netnsFileOf(id: string): string {
+    const dir = path.join(ctx.opts.execRoot, 'netns');
+    const short = path.join(dir, shortId(id));
+    return [...ctx.sandboxes.values()].some((o) => o.netns === short && o.containerId !== id) ? path.join(dir, id) : short;
+  }
+
+  /** The namespace file to plumb a sandbox's endpoints into. Throws Internal when there is none. */
+  function nsOf(sb: Sandbox, pid?: number): string {
+    if (sb.netns) return sb.netns;
+    const p = pid ?? sb.pid;
+    if (p === undefined) throw internal(`no network namespace for container ${sb.containerId}`);
+    return `/proc/${Math.trunc(p)}/ns/net`;
+  }
+
   async function releaseSandbox(sb: Sandbox, emit: boolean): Promise<void> {
     ctx.sandboxes.delete(sb.containerId);
     for (const ep of sb.endpoints) {
@@ -125,7 +142,10 @@ export function createSandboxOps(ctx: NetContext) {
     await ctx.ports.release(ownerOf(sb));
     if (sb.activated) {
       const veths = sb.endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []));
-      if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
+      if (sb.netns) {
+        // The namespace goes with its file (below) once the process is gone, the pairs with it.
+        for (const v of veths) later(v);
+      } else if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
         for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
       } else {
         // The process is gone: the kernel deletes the pair with the namespace, but asynchronously
@@ -135,10 +155,11 @@ export function createSandboxOps(ctx: NetContext) {
       await ctx.files.remove(sb.containerId);
       if (sb.ports.length) await ctx.applyFirewall().catch((e: Error) => ctx.log.warn('firewall apply failed on release', { err: e.message }));
     }
+    if (sb.netns) await ctx.kernel.removeNetns(sb.netns);
   }
 
-  /** Plumbs one endpoint into the namespace of `pid`. Throws Internal/NotFound from the kernel. */
-  async function plumb(ep: EndpointState, pid: number, withRoute: boolean): Promise<void> {
+  /** Plumbs one endpoint into the namespace file `netns`. Throws Internal/NotFound from the kernel. */
+  async function plumb(ep: EndpointState, netns: string, withRoute: boolean): Promise<void> {
     const rec = ctx.records.get(ep.networkId);
     if (!rec) throw notFound(`network ${ep.networkName} not found`);
     await ctx.ensureNet(rec);
@@ -146,9 +167,9 @@ export function createSandboxOps(ctx: NetContext) {
     const gateway = withRoute ? ep.gateway : undefined;
     const mtu = Number(rec.options['com.docker.network.driver.mtu']) || ctx.mtu;
     if (ep.driver === 'bridge') {
-      await ctx.kernel.addVeth({ pid, bridge: rec.bridge!, hostIfname: ep.hostIfname!, ifname: ep.ifname, mac: ep.mac, cidr, ...(gateway ? { gateway } : {}), mtu });
+      await ctx.kernel.addVeth({ netns, bridge: rec.bridge!, hostIfname: ep.hostIfname!, ifname: ep.ifname, mac: ep.mac, cidr, ...(gateway ? { gateway } : {}), mtu });
     } else {
-      await ctx.kernel.addMacvlan({ pid, parent: rec.options.parent!, mode: rec.options.macvlan_mode || 'bridge', ifname: ep.ifname, mac: ep.mac, cidr, ...(gateway ? { gateway } : {}), mtu });
+      await ctx.kernel.addMacvlan({ netns, parent: rec.options.parent!, mode: rec.options.macvlan_mode || 'bridge', ifname: ep.ifname, mac: ep.mac, cidr, ...(gateway ? { gateway } : {}), mtu });
     }
   }
 
@@ -196,7 +217,13 @@ export function createSandboxOps(ctx: NetContext) {
           } else {
             sb.portMap = portMapOf(keys, [], []);
           }
+          if (sb.endpoints.length) {
+            const file = netnsFileOf(req.id);
+            sb.netns = file;
+            await ctx.kernel.createNetns(file);
+          }
         } catch (e) {
+          if (sb.netns) await ctx.kernel.removeNetns(sb.netns);
           for (const ep of sb.endpoints) freeEndpoint(ep);
           await ctx.ports.release(ownerOf(sb));
           throw e;
@@ -208,21 +235,28 @@ export function createSandboxOps(ctx: NetContext) {
           endpoints: sb.endpoints,
           ports: sb.portMap,
           hostGatewayIp: (defaultBridge && poolOf(defaultBridge)?.Gateway) ?? '',
+          ...(sb.netns ? { sandboxKey: sb.netns } : {}),
         };
         if (dnsEp) plan.nameservers = [dnsEp.gateway];
         return plan;
       });
     },
 
-    async activate(containerId: string, pid: number): Promise<void> {
+    async activate(containerId: string, pid?: number): Promise<void> {
       await ctx.lock.with(containerId, async () => {
         const sb = ctx.sandboxes.get(containerId);
         if (!sb) throw internal(`no network state prepared for container ${containerId}`);
         try {
+          if (pid !== undefined && sb.netns) {
+            // The caller plumbs the process's own namespace: the prepared file is not needed.
+            await ctx.kernel.removeNetns(sb.netns);
+            delete sb.netns;
+          }
+          const ns = nsOf(sb, pid);
           const gw = sb.endpoints.find(routeCandidate);
           if (gw) sb.gatewayNetworkId = gw.networkId;
-          for (const ep of sb.endpoints) await plumb(ep, pid, ep === gw);
-          sb.pid = pid;
+          for (const ep of sb.endpoints) await plumb(ep, ns, ep === gw);
+          if (pid !== undefined) sb.pid = pid;
           sb.activated = true;
           for (const ep of sb.endpoints) {
             if (ep.dnsNames.length) ctx.names.add(ep);
@@ -260,7 +294,7 @@ export function createSandboxOps(ctx: NetContext) {
         const ep = allocate(rec, config, req, sb, sb.endpoints.length === 0);
         const withRoute = !sb.gatewayNetworkId && routeCandidate(ep);
         try {
-          await plumb(ep, pid, withRoute);
+          await plumb(ep, nsOf(sb, pid), withRoute);
         } catch (e) {
           freeEndpoint(ep);
           throw toEngineError(e);
@@ -281,7 +315,7 @@ export function createSandboxOps(ctx: NetContext) {
         const sb = ctx.sandboxes.get(containerId);
         const ep = sb?.endpoints.find((e) => e.networkId === rec.id);
         if (!sb || !ep) throw notFound(`container ${containerId} is not connected to network ${rec.name}`);
-        if (sb.pid !== undefined) await ctx.kernel.deleteInContainer(sb.pid, ep.ifname);
+        if (sb.netns || sb.pid !== undefined) await ctx.kernel.deleteInContainer(nsOf(sb), ep.ifname);
         freeEndpoint(ep);
         sb.endpoints = sb.endpoints.filter((e) => e !== ep);
         if (sb.gatewayNetworkId === rec.id) delete sb.gatewayNetworkId;
@@ -349,6 +383,7 @@ export function createSandboxOps(ctx: NetContext) {
         if (ep.hostIfname && (await access(`/sys/class/net/${ep.hostIfname}`).then(() => true, () => false))) await ctx.kernel.deleteLink(ep.hostIfname);
       }
       await ctx.files.remove(sb.containerId);
+      if (sb.netns) await ctx.kernel.removeNetns(sb.netns);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEventBus } from '../events/index.js';
@@ -172,14 +172,18 @@ test('prepare/activate/release on a user network: addresses, veth, DNS names, no
     assert.match(ep.endpointId, /^[0-9a-f]{64}$/);
     assert.deepEqual(ep.dnsNames, ['web', 'www', a.id.slice(0, 12), 'webhost']);
     assert.deepEqual(plan.nameservers, ['10.20.0.1']);
+    const nsFile = path.join(t.dir, 'exec', 'netns', a.id.slice(0, 12));
+    assert.equal(plan.sandboxKey, nsFile);
+    assert.deepEqual(t.k.calls.filter((c) => c.op === 'createNetns'), [{ op: 'createNetns', args: nsFile }]);
     assert.equal(t.svc.endpointsOf(a.id).size, 0); // not active yet
-    await t.svc.activate(a.id, 4242);
+    await t.svc.activate(a.id); // through the namespace file: no pid needed
     const veth = t.k.calls.find((c) => c.op === 'addVeth')!.args as Record<string, unknown>;
-    assert.deepEqual(veth, { pid: 4242, bridge: ep.hostIfname ? t.svc.inspect('net').Options['com.docker.network.bridge.name'] ?? `br-${t.svc.inspect('net').Id.slice(0, 12)}` : '', hostIfname: ep.hostIfname, ifname: 'eth0', mac: ep.mac, cidr: '10.20.0.2/24', gateway: '10.20.0.1', mtu: 1500 });
+    assert.deepEqual(veth, { netns: nsFile, bridge: ep.hostIfname ? t.svc.inspect('net').Options['com.docker.network.bridge.name'] ?? `br-${t.svc.inspect('net').Id.slice(0, 12)}` : '', hostIfname: ep.hostIfname, ifname: 'eth0', mac: ep.mac, cidr: '10.20.0.2/24', gateway: '10.20.0.1', mtu: 1500 });
     assert.equal(t.fw.applied.length, applies, 'no nft apply for a container without ports');
     const b = req('db', { networkMode: 'net' });
     await t.svc.prepare(b);
-    await t.svc.activate(b.id, 4243);
+    await t.svc.activate(b.id, 4243); // into the process's own namespace: b's file goes
+    assert.equal((t.k.calls.filter((c) => c.op === 'addVeth').at(-1)!.args as { netns: string }).netns, '/proc/4243/ns/net');
     const r = t.dns.box.resolver!;
     assert.deepEqual(r.lookup('10.20.0.3', 'web'), ['10.20.0.2']);
     assert.deepEqual(r.lookup('10.20.0.3', 'WWW'), ['10.20.0.2']);
@@ -193,6 +197,7 @@ test('prepare/activate/release on a user network: addresses, veth, DNS names, no
     assert.equal((await readdir(path.join(t.dir, 'exec', 'networks', 'endpoints'))).length, 2);
     await t.svc.release(a.id);
     await t.svc.release(a.id); // idempotent
+    assert.deepEqual(t.k.calls.filter((c) => c.op === 'removeNetns').map((c) => c.args), [path.join(t.dir, 'exec', 'netns', b.id.slice(0, 12)), nsFile]);
     assert.equal(r.lookup('10.20.0.3', 'web'), undefined);
     assert.equal(t.svc.endpointsOf(a.id).size, 0);
     // the freed .2 is not reused at once
@@ -275,7 +280,7 @@ test('connect/disconnect a running container; host refused', async () => {
     await t.svc.create({ Name: 'n1' });
     const a = req('a');
     await t.svc.prepare(a);
-    await t.svc.activate(a.id, 77);
+    await t.svc.activate(a.id);
     const ep = await t.svc.connect(a, 'n1', { Aliases: ['al'] }, 77);
     assert.equal(ep!.ifname, 'eth1');
     const veth = t.k.calls.filter((c) => c.op === 'addVeth').at(-1)!.args as { gateway?: string };
@@ -285,7 +290,7 @@ test('connect/disconnect a running container; host refused', async () => {
     await rejects(t.svc.connect(a, 'host', {}, 77), 'PermissionDenied', 'container cannot be disconnected from host network or connected to host network');
     assert.equal(await t.svc.connect(req('stopped'), 'n1', {}), undefined);
     await t.svc.disconnect(a.id, 'n1');
-    assert.deepEqual(t.k.calls.at(-1), { op: 'deleteInContainer', args: { pid: 77, ifname: 'eth1' } });
+    assert.deepEqual(t.k.calls.at(-1), { op: 'deleteInContainer', args: { netns: path.join(t.dir, 'exec', 'netns', a.id.slice(0, 12)), ifname: 'eth1' } });
     await rejects(t.svc.disconnect(a.id, 'n1'), 'NotFound', `container ${a.id} is not connected to network n1`);
     await t.svc.release(a.id);
   } finally {
@@ -326,15 +331,21 @@ test('reconcile adopts running containers, discards others; close removes kernel
     await t.svc.create({ Name: 'n', IPAM: { Config: [{ Subnet: '10.40.0.0/24' }] } });
     const a = req('a', { networkMode: 'n', portBindings: { '80/tcp': [{ HostPort: '8088' }] } });
     const b = req('b', { networkMode: 'n' });
-    for (const [r, pid] of [[a, 11], [b, 12]] as const) {
+    for (const r of [a, b]) {
       await t.svc.prepare(r);
-      await t.svc.activate(r.id, pid);
+      await t.svc.activate(r.id);
     }
     await t.svc.close(); // containers still running: nothing deleted
     assert.equal(t.fw.destroyed(), 0);
+    const nsDir = path.join(t.dir, 'exec', 'netns');
+    await mkdir(nsDir, { recursive: true });
+    for (const n of [a.id.slice(0, 12), b.id.slice(0, 12), 'stale0000000']) await writeFile(path.join(nsDir, n), '');
     const t2 = await setup({ dir: t.dir });
     svc2 = t2.svc;
     await svc2.reconcile(new Map([[a.id, 11]]));
+    // b's namespace file and the stale one go; the running a keeps its own until it exits
+    const removed = () => t2.k.calls.filter((x) => x.op === 'removeNetns').map((x) => path.basename(x.args as string)).sort();
+    assert.deepEqual(removed(), [b.id.slice(0, 12), 'stale0000000'].sort());
     assert.equal(svc2.endpointsOf(a.id).get('n')!.ipv4, '10.40.0.2');
     assert.equal(svc2.endpointsOf(b.id).size, 0);
     assert.ok(t2.ports.held.has('tcp/8088'));
@@ -345,6 +356,7 @@ test('reconcile adopts running containers, discards others; close removes kernel
     assert.equal((await svc2.prepare(c)).endpoints[0]!.ipv4, '10.40.0.3');
     await svc2.release(c.id);
     await svc2.release(a.id);
+    assert.deepEqual(removed(), [a.id.slice(0, 12), b.id.slice(0, 12), c.id.slice(0, 12), 'stale0000000'].sort());
     await svc2.close();
     assert.equal(t2.fw.destroyed(), 1);
     assert.ok(t2.k.calls.some((x) => x.op === 'deleteLink' && x.args === 'pier0'));

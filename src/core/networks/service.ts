@@ -4,7 +4,7 @@
  * parts (bridges, veths, nftables table, port listeners, DNS listeners) composed from parts.ts.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import { invalidArgument, notFound, permissionDenied } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -342,11 +342,22 @@ export async function createNetworkService(deps: NetworkServiceDeps, opts: Netwo
       try {
         hostUpstreams = await readNameservers(opts.resolvConf ?? '/etc/resolv.conf');
         if (opts.ipForward !== false) await kernel.sysctl('net/ipv4/ip_forward', '1');
+        const discarded = new Set<string>();
         for (const sb of await ctx.files.loadAll()) {
           if (ctx.sandboxes.has(sb.containerId)) continue;
           const pid = running.get(sb.containerId);
           if (pid !== undefined && (sb.pid === undefined || sb.pid === pid)) await ops.adopt(sb, pid);
-          else await ops.discard(sb);
+          else {
+            await ops.discard(sb);
+            if (sb.netns) discarded.add(sb.netns);
+          }
+        }
+        // Namespace files no re-adopted sandbox holds: left by containers that are gone.
+        const nsDir = path.join(opts.execRoot, 'netns');
+        const held = new Set([...ctx.sandboxes.values()].flatMap((sb) => (sb.netns ? [sb.netns] : [])));
+        for (const n of await readdir(nsDir).catch(() => [] as string[])) {
+          const file = path.join(nsDir, n);
+          if (!held.has(file) && !discarded.has(file)) await kernel.removeNetns(file);
         }
         for (const r of records.all()) {
           await ctx.ensureNet(r).catch((e: Error) => log.warn('cannot set up network', { network: r.name, err: e.message }));

@@ -181,7 +181,7 @@ test('bridges exist; hostRoutes lists their subnets', { skip }, async () => {
 test('addVeth plumbs namespaces (two spawns); neighbours ping each other by IP', { skip }, async () => {
   const plumb = async (ns: Ns, bridge: string, n: number, host: string) => {
     const t0 = performance.now();
-    await kernel.addVeth({ pid: ns.pid, bridge, hostIfname: host, ifname: 'eth0', mac: `02:42:0a:${base.toString(16)}:0${n}:${ns.ip.split('.')[3]!.padStart(2, '0')}`, cidr: `${ns.ip}/${n === 9 ? 30 : 24}`, gateway: n === 9 ? undefined : net4(n, 1), mtu: 1500 });
+    await kernel.addVeth({ netns: `/proc/${ns.pid}/ns/net`, bridge, hostIfname: host, ifname: 'eth0', mac: `02:42:0a:${base.toString(16)}:0${n}:${ns.ip.split('.')[3]!.padStart(2, '0')}`, cidr: `${ns.ip}/${n === 9 ? 30 : 24}`, gateway: n === 9 ? undefined : net4(n, 1), mtu: 1500 });
     timings.push(`addVeth ${(performance.now() - t0).toFixed(1)} ms`);
   };
   await plumb(c.a1, br.a, 1, `${pfx}v1`);
@@ -200,12 +200,12 @@ test('addVeth plumbs namespaces (two spawns); neighbours ping each other by IP',
 test('a failing addVeth leaves no host side behind', { skip }, async () => {
   // eth0 exists in a1 already: the peer cannot take the name.
   await assert.rejects(
-    kernel.addVeth({ pid: c.a1.pid, bridge: br.a, hostIfname: `${pfx}vx`, ifname: 'eth0', mac: '02:42:0a:00:00:99', cidr: `${net4(1, 99)}/24`, mtu: 1500 }),
+    kernel.addVeth({ netns: `/proc/${c.a1.pid}/ns/net`, bridge: br.a, hostIfname: `${pfx}vx`, ifname: 'eth0', mac: '02:42:0a:00:00:99', cidr: `${net4(1, 99)}/24`, mtu: 1500 }),
     (e: Error & { kind?: string }) => e.kind === 'Internal' && /File exists/.test(e.message),
   );
   assert.equal(await kernel.linkExists(`${pfx}vx`), false);
   await assert.rejects(
-    kernel.addVeth({ pid: c.a1.pid, bridge: `${pfx}zz`, hostIfname: `${pfx}vy`, ifname: 'eth5', mac: '02:42:0a:00:00:98', cidr: `${net4(1, 98)}/24`, mtu: 1500 }),
+    kernel.addVeth({ netns: `/proc/${c.a1.pid}/ns/net`, bridge: `${pfx}zz`, hostIfname: `${pfx}vy`, ifname: 'eth5', mac: '02:42:0a:00:00:98', cidr: `${net4(1, 98)}/24`, mtu: 1500 }),
     (e: Error & { kind?: string }) => e.kind === 'Internal',
   );
   assert.equal(await kernel.linkExists(`${pfx}vy`), false);
@@ -310,19 +310,19 @@ test('macvlan links in two namespaces on one parent talk to each other; missing 
   await run('ip', ['link', 'set', parent, 'up']);
   await run('ip', ['link', 'set', `${pfx}p1`, 'up']); // the parent needs a carrier
   const t0 = performance.now();
-  await kernel.addMacvlan({ pid: c.a2.pid, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:02', cidr: `${net4(5, 2)}/24`, mtu: 1500 });
+  await kernel.addMacvlan({ netns: `/proc/${c.a2.pid}/ns/net`, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:02', cidr: `${net4(5, 2)}/24`, mtu: 1500 });
   console.log(`# addMacvlan ${(performance.now() - t0).toFixed(1)} ms`);
   // An MTU above the parent's is capped to it.
-  await kernel.addMacvlan({ pid: c.b1.pid, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:03', cidr: `${net4(5, 3)}/24`, mtu: 9000 });
+  await kernel.addMacvlan({ netns: `/proc/${c.b1.pid}/ns/net`, parent, mode: 'bridge', ifname: 'eth1', mac: '02:42:0a:05:00:03', cidr: `${net4(5, 3)}/24`, mtu: 9000 });
   assert.match((await inNs(c.b1.pid, ['ip', '-j', 'link', 'show', 'eth1'])).stdout, /"mtu":1500/);
   assert.ok(await ping(c.a2, net4(5, 3)));
   await assert.rejects(
-    kernel.addMacvlan({ pid: c.a2.pid, parent: `${pfx}nope`, mode: 'bridge', ifname: 'eth2', mac: '02:42:0a:05:00:04', cidr: `${net4(5, 4)}/24`, mtu: 1500 }),
+    kernel.addMacvlan({ netns: `/proc/${c.a2.pid}/ns/net`, parent: `${pfx}nope`, mode: 'bridge', ifname: 'eth2', mac: '02:42:0a:05:00:04', cidr: `${net4(5, 4)}/24`, mtu: 1500 }),
     (e: Error & { kind?: string }) => e.kind === 'NotFound' && e.message === `-o parent interface was not found on the host: ${pfx}nope`,
   );
   await assert.rejects(kernel.ensureBridge({ name: parent, addresses: [], mtu: 1500 }), (e: Error & { kind?: string }) =>
     e.kind === 'Internal' && e.message === `device ${parent} exists and is not a bridge`);
-  await kernel.deleteInContainer(c.b1.pid, 'eth1');
+  await kernel.deleteInContainer(`/proc/${c.b1.pid}/ns/net`, 'eth1');
   assert.doesNotMatch((await inNs(c.b1.pid, ['ip', '-br', 'link'])).stdout, /eth1/);
   assert.equal(await ping(c.a2, net4(5, 3)), false);
 });
