@@ -20,7 +20,7 @@
  * after the pid file (execve itself refusing, e.g. ENOEXEC for crun) shows as the runtime's own
  * text on stderr with its exit status.
  *
- * Lifetime. The runtime process runs in its own process group, unref'd: a client that
+ * Lifetime. The runtime process runs in its own process group: a client that
  * disconnects (close()) ends the process's stdin and keeps reading its output, discarding it,
  * so the process neither blocks nor dies of SIGPIPE; the descriptors close at its end. The
  * process dies with its container (the container's PID namespace goes). When pierd stops while
@@ -32,10 +32,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type net from 'node:net';
+import { internal } from '../../lib/errors.js';
 import { start } from '../../lib/exec.js';
 import type { Logger } from '../../lib/log.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
@@ -148,12 +149,15 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
   const spec: OciProcess = { ...opts.process, terminal: false };
   delete spec.consoleSize;
   const text = JSON.stringify(spec);
-  // Volatile exec root, read once by the runtime right after: a plain write.
-  await writeFile(processFile, text).catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
+  // Volatile exec root, read once by the runtime right after: a plain write, synchronous as
+  // it is a few KB (three thread-pool round trips cost more than the write).
+  try {
+    writeFileSync(processFile, text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw internal(`cannot write the exec's process spec: ${(e as Error).message}`, e);
     await mkdir(deps.execsDir, { recursive: true });
     await writeFile(processFile, text);
-  });
+  }
   const removeFiles = () => Promise.all([rm(processFile, { force: true }), rm(pidFile, { force: true })]).then(() => undefined);
 
   const pipes = deps.pipes ?? createPipeMaker();
@@ -178,8 +182,6 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
   const stdout = pipeSocket(out.read, 'read');
   const stderr = pipeSocket(err.read, 'read');
   const stdin = inp ? pipeSocket(inp.write, 'write') : undefined;
-  child.unref();
-  for (const s of [stdout, stderr, stdin]) s?.unref();
 
   let spawnError: Error | undefined;
   const exit = new Promise<number>((resolve) => {
