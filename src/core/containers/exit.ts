@@ -79,15 +79,42 @@ export async function recordExit(ctx: Ctx, id: string, status: ExitStatus, opts:
     releaseNetworking(ctx, rec),
   ]);
   // Waiters and events need the state in memory, not on disk; the write goes on meanwhile.
-  // An AutoRemove container does not wait for it at all: its removal flushes the record's
-  // writes before deleting it (remove.ts), so the two overlap.
-  const persisted = ctx.persist(rec).catch((e) => ctx.log.error('cannot write container record', { id, error: (e as Error).message }));
+  // An AutoRemove container about to be removed is not written at all: a crash before its
+  // removal leaves it recorded as running, and daemon start records the exit and removes it
+  // (restore.ts); a removal that fails writes the exited state (remove.ts).
+  const persisted = willBeRemoved(rec) ? undefined : persistExit(ctx, rec);
   if (status.oomKilled) ctx.emit(rec, 'oom');
   const execDuration = started > 0 ? Math.max(0, Math.round(status.finishedAt.getTime() / 1000 - started)) : 0;
   ctx.emit(rec, 'die', { exitCode: String(status.exitCode), execDuration: String(execDuration) });
   ctx.waiters.exited(id, status.exitCode);
-  if (!rec.hostConfig.AutoRemove || rec.state.Restarting) await persisted;
+  await persisted;
   forget();
+}
+
+/** An exited AutoRemove container that no restart policy brings back: removal follows its exit. */
+const willBeRemoved = (rec: ContainerRecord): boolean => !!rec.hostConfig.AutoRemove && !rec.state.Restarting;
+
+const persistExit = (ctx: Ctx, rec: ContainerRecord): Promise<void> =>
+  ctx.persist(rec).catch((e) => ctx.log.error('cannot write container record', { id: rec.id, error: (e as Error).message }));
+
+/**
+ * Removes the exited AutoRemove container `rec` under its lock and the removing mark, unless it
+ * is gone, running again or already being removed. When the removal fails the container stays,
+ * exited, with that state written (remove.ts). Never throws (logs).
+ */
+export async function autoRemove(ctx: Ctx, rec: ContainerRecord): Promise<void> {
+  await ctx.lock.with(rec.id, async () => {
+    if (ctx.byId.get(rec.id) !== rec || rec.state.Running) return;
+    if (ctx.removing.has(rec.id)) return;
+    ctx.removing.add(rec.id);
+    try {
+      await removeContainer(ctx, rec);
+    } catch (e) {
+      ctx.log.warn('auto-remove failed', { id: rec.id, error: (e as Error).message });
+    } finally {
+      ctx.removing.delete(rec.id);
+    }
+  });
 }
 
 /** True (and the restart scheduled) when the restart policy restarts the container after its exit. */
@@ -101,16 +128,5 @@ async function afterExit(ctx: Ctx, id: string): Promise<void> {
   const rec = ctx.byId.get(id);
   if (!rec) return;
   if (shouldRestart(ctx, rec)) return;
-  if (rec.hostConfig.AutoRemove) {
-    await ctx.lock.with(id, async () => {
-      if (ctx.byId.get(id) !== rec || rec.state.Running) return;
-      if (ctx.removing.has(id)) return;
-      ctx.removing.add(id);
-      try {
-        await removeContainer(ctx, rec);
-      } finally {
-        ctx.removing.delete(id);
-      }
-    });
-  }
+  if (rec.hostConfig.AutoRemove) await autoRemove(ctx, rec);
 }

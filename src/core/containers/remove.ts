@@ -74,32 +74,45 @@ async function killForRemoval(ctx: Ctx, rec: ContainerRecord): Promise<void> {
 }
 
 /**
- * Deletes a stopped container's runtime state, rw layer, directory and record, then wakes
- * `removed` waiters and emits `destroy`. The caller holds the lock and the removing mark.
- * Throws fs/snapshotter errors (the record is kept then). Anonymous volumes created for the
- * container are removed when `opts.volumes` (`rm -v`), by default for AutoRemove containers.
+ * Deletes a stopped container's runtime state, rw layer and record, then wakes `removed`
+ * waiters and emits `destroy`; the container's directory (log, etc files, config.v2.json) is
+ * deleted after that, in the background: once the record is gone the container has left the
+ * API's view, and a crash before the directory is gone leaves a directory without a record,
+ * which daemon start removes (restore.ts). The caller holds the lock and the removing mark.
+ * Throws snapshotter/record-store errors (the container is kept then, with its status back). Anonymous volumes
+ * created for the container are removed when `opts.volumes` (`rm -v`), by default for
+ * AutoRemove containers.
  */
 export async function removeContainer(ctx: Ctx, rec: ContainerRecord, opts: { volumes?: boolean } = {}): Promise<void> {
+  const t0 = performance.now();
+  const status = rec.state.Status;
   rec.state = { ...rec.state, Status: 'removing' };
-  if (ctx.staleRuntime.delete(rec.id)) await ctx.deps.runtime.delete(rec.id, true).catch(() => {});
-  await ctx.deps.snapshots.removeRw(rec.id);
-  await rm(rec.paths.root, { recursive: true, force: true });
-  // From here on no write of this record may land (one after the delete would resurrect it).
-  ctx.markGone(rec, true);
-  await ctx.flush(rec.id);
   try {
+    if (ctx.staleRuntime.delete(rec.id)) await ctx.deps.runtime.delete(rec.id, true).catch(() => {});
+    // One rename into the driver's trash (its files are deleted in the background).
+    await ctx.deps.snapshots.removeRw(rec.id);
+    // From here on no write of this record may land (one after the delete would resurrect it).
+    ctx.markGone(rec, true);
+    await ctx.flush(rec.id);
     await ctx.records.delete(rec.id);
   } catch (e) {
     ctx.markGone(rec, false);
+    rec.state = { ...rec.state, Status: status };
+    // The container stays: an AutoRemove container's exit was not written (exit.ts), so write it now.
+    if (rec.hostConfig.AutoRemove) await ctx.persist(rec).catch(() => {});
     throw e;
   }
   ctx.byId.delete(rec.id);
   if (ctx.byName.get(rec.name) === rec.id) ctx.byName.delete(rec.name);
+  void rm(rec.paths.root, { recursive: true, force: true }).catch((e) =>
+    ctx.log.warn('cannot remove container directory', { id: rec.id, error: (e as Error).message }),
+  );
   await releaseMounts(ctx, rec, opts.volumes ?? !!rec.hostConfig.AutoRemove);
   ctx.attachHub.dropAll(rec.id);
   ctx.execs.containerRemoved(rec.id);
   ctx.waiters.removed(rec.id, rec.state.ExitCode);
   ctx.emit(rec, 'destroy');
+  ctx.log.debug('container removed', { id: rec.id, ms: Math.round(performance.now() - t0) });
 }
 
 /** `POST /containers/{id}/rename`. Throws NotFound, InvalidArgument (bad/same name), Conflict (in use). */

@@ -2,7 +2,9 @@
  * Daemon start: containers recorded as running or paused are re-adopted when the runtime still
  * has them (their exit is watched again), otherwise their missed exit is recorded from
  * conmon's exit file (255 when nothing was recorded, e.g. after a reboot). The network service
- * then reconciles its endpoints with the containers still running.
+ * then reconciles its endpoints with the containers still running. AutoRemove containers that
+ * do not run are removed, as Docker does at daemon start (a crash between their exit and their
+ * removal leaves them recorded as running or exited).
  */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,21 +12,20 @@ import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 import type { ExitStatus, RuntimeState } from '../runtime/index.js';
 import { nowNano } from './time.js';
-import { recordExit, watchExit } from './exit.js';
-import { removeContainer } from './remove.js';
+import { autoRemove, recordExit, watchExit } from './exit.js';
 import { startOnDaemonStart } from './restart.js';
 import { startHealth } from './health.js';
 
 /**
- * Removes container directories and rw layers left without a record by a crash during create.
- * Never throws.
+ * Removes container directories and rw layers left without a record: by a crash during create,
+ * or during a removal (the record goes first, the directory after: remove.ts). Never throws.
  */
 async function removeOrphans(ctx: Ctx): Promise<void> {
   const dir = path.join(ctx.opts.root, 'containers');
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const n of names) {
     if (!/^[a-f0-9]{64}$/.test(n) || ctx.byId.has(n)) continue;
-    ctx.log.info('removing leftovers of an unfinished create', { id: n });
+    ctx.log.info('removing leftovers of a container without a record', { id: n });
     await ctx.deps.snapshots.removeRw(n).catch((e) => ctx.log.warn('cannot remove rw layer', { id: n, error: (e as Error).message }));
     await rm(path.join(dir, n), { recursive: true, force: true }).catch(() => {});
   }
@@ -87,6 +88,7 @@ async function restoreOne(ctx: Ctx, rec: ContainerRecord, st: RuntimeState | und
       await runtime.delete(rec.id, true).catch(() => ctx.staleRuntime.add(rec.id));
       await snapshots.unmountRw(rec.id).catch(() => {});
     }
+    if (rec.hostConfig.AutoRemove && !rec.state.Restarting) await autoRemove(ctx, rec);
     return;
   }
   if (st && st.status === 'created') return adopt(ctx, rec, st);
@@ -99,7 +101,5 @@ async function restoreOne(ctx: Ctx, rec: ContainerRecord, st: RuntimeState | und
   clearTimeout(timer);
   await recordExit(ctx, rec.id, exit, { restoring: true });
   ctx.log.info('recorded missed exit', { id: rec.id, exitCode: exit.exitCode });
-  if (rec.hostConfig.AutoRemove) {
-    await removeContainer(ctx, rec).catch((e) => ctx.log.warn('auto-remove failed', { id: rec.id, error: (e as Error).message }));
-  }
+  if (rec.hostConfig.AutoRemove) await autoRemove(ctx, rec);
 }

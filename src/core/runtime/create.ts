@@ -163,26 +163,42 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     // runtime when possible (fast-delete.ts, crun-fast.ts); otherwise, and for anything still
     // running, `runtime delete`.
     const stats = { retries: 0 };
-    const exited = async () => (await exits.read(id).catch(() => undefined)) !== undefined;
     const root = paths.runtimeRoot(cli.binary.name);
-    const fast =
-      (isPlain(cli, 'runc') && (await exited()) && (await deleteStoppedRunc(root, id, stats))) ||
-      (isPlain(cli, 'crun') && (await exited()) && (await deleteStoppedCrun(root, id, cgroupMounts, stats)));
+    const conmonGone = async () => {
+      // Let conmon record the exit and go away before its files are removed (it normally is gone
+      // already; poll briefly at first, then every 40 ms, for at most ~2 s).
+      for (let waited = 0, step = 2; waited < 2000 && (await files.conmonAlive(id)); waited += step, step = Math.min(step * 2, 40)) {
+        await sleep(step);
+      }
+    };
+    const exited = (isPlain(cli, 'runc') || isPlain(cli, 'crun')) && (await exits.read(id).catch(() => undefined)) !== undefined;
+    let fast = false;
+    let filesDone: Promise<void> | undefined;
+    if (exited) {
+      // conmon recorded the exit: the runtime's state and cgroups (runc, crun without spawning
+      // them: fast-delete.ts, crun-fast.ts) and conmon's files go away side by side.
+      filesDone = conmonGone().then(() => files.remove(id, meta.bundleDir));
+      fast = isPlain(cli, 'runc') ? await deleteStoppedRunc(root, id, stats) : await deleteStoppedCrun(root, id, cgroupMounts, stats);
+    }
+    // Anything else, and anything still running, goes through `runtime delete`.
     if (!fast) {
       const r = await cli.raw('delete', force ? ['--force', id] : [id]);
       if (r.code !== 0 && !/does not exist|not found|No such file/i.test(r.stderr)) {
+        if (filesDone) {
+          // Keep meta.json for a later retry of this delete.
+          await filesDone.catch(() => {});
+          await mkdir(paths.persistDir(id), { recursive: true }).then(() => files.writeMeta(meta)).catch(() => {});
+        }
         throw internal(`${cli.binary.name} delete ${id}: ${r.stderr.trim()}`);
       }
     }
     const t1 = performance.now();
-    // Let conmon record the exit and go away before its files are removed (it normally is gone
-    // already; poll briefly at first, then every 40 ms, for at most ~2 s).
-    for (let waited = 0, step = 2; waited < 2000 && (await files.conmonAlive(id)); waited += step, step = Math.min(step * 2, 40)) {
-      await sleep(step);
+    if (!filesDone) {
+      await conmonGone();
+      filesDone = files.remove(id, meta.bundleDir);
     }
-    const t2 = performance.now();
-    await files.remove(id, meta.bundleDir);
-    log.debug('runtime deleted', { id, fast, cgroupRetries: stats.retries, runtimeMs: ms(t0, t1), conmonMs: ms(t1, t2), filesMs: ms(t2, performance.now()) });
+    await filesDone;
+    log.debug('runtime deleted', { id, fast, cgroupRetries: stats.retries, runtimeMs: ms(t0, t1), totalMs: ms(t0, performance.now()) });
   };
 
   const start = async (id: string): Promise<void> => {
