@@ -137,4 +137,17 @@ describe('containers (pierd)', { concurrency: false }, () => {
     assert.equal((await inspect(d, long)).State.Running, false);
     await docker(['rm', 'long', 'short']);
   });
+
+  test('daemon start removes --rm containers that exited while it was down or were never started', async (t) => {
+    if (skip) return t.skip();
+    await docker(['run', '-d', '--rm', '--name', 'rmdown', 'busybox', 'sleep', '1']);
+    await docker(['create', '--rm', '--name', 'rmcreated', 'busybox', 'true']);
+    await d.kill9();
+    await sleep(1500);
+    await d.restart();
+    assert.equal((await apiRequest(d.socket, 'GET', '/containers/rmdown/json')).status, 404);
+    assert.equal((await apiRequest(d.socket, 'GET', '/containers/rmcreated/json')).status, 404);
+    const ls = await docker(['ps', '-a', '--format', '{{.Names}}']);
+    assert.ok(!/rmdown|rmcreated/.test(ls.stdout), ls.stdout);
+  });
 });
