@@ -2,8 +2,10 @@
  * The network service's kernel plumbing on iproute2: bridges, veth pairs and macvlan links,
  * addresses and routes inside a container's network namespace, host routes and sysctls.
  *
- * Every change is one `ip -batch -` (host side) or `nsenter --net=<namespace file> ip -batch -`
- * (container side) run through lib/exec.ts, so plumbing an endpoint costs two spawns. Namespaces
+ * A veth pair — the change of every container start — is made over rtnetlink from this process
+ * (rtnl.ts: no spawn). Every other change is one `ip -batch -` (host side) or
+ * `nsenter --net=<namespace file> ip -batch -` (container side) run through lib/exec.ts (so
+ * does a veth pair when koffi is unavailable: two spawns). Namespaces
  * are addressed by a file (a container's persistent namespace, see netns.ts, or
  * `/proc/<pid>/ns/net`). Reads that
  * do not need iproute2 (does a link exist, which links start with a prefix) come from
@@ -16,6 +18,7 @@ import { internal, notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { NetKernel } from './parts.js';
 import { createNetnsFiles } from './netns.js';
+import { createRtnl, type Rtnl } from './rtnl.js';
 
 /** What the kernel plumbing is built from. */
 export interface NetKernelDeps {
@@ -90,6 +93,8 @@ function insideLines(ifname: string, cidr: string, gateway?: string): string[] {
 export function createNetKernel(deps: NetKernelDeps): NetKernel {
   const log = deps.log;
   const netns = createNetnsFiles({ log });
+  let rtnl: Rtnl | undefined | null = null;
+  const netlink = () => (rtnl === null ? (rtnl = createRtnl({ log })) : rtnl);
 
   /** Runs one batch on the host (no namespace) or in the namespace file `ns`; resolves to ip's error message or undefined. */
   async function batch(lines: string[], ns?: string): Promise<string | undefined> {
@@ -186,6 +191,17 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const mtu = Math.trunc(o.mtu);
       const ns = batchWord('network namespace', o.netns);
       const t0 = performance.now();
+      const nl = netlink();
+      if (nl) {
+        try {
+          nl.addVeth({ ...o, netns: ns, hostIfname: host, ifname, bridge: batchWord('bridge name', o.bridge) });
+        } catch (e) {
+          await deleteLink(host);
+          throw internal(`failed to add the host (${host}) <=> sandbox (${ifname}) pair interfaces: ${(e as Error).message}`);
+        }
+        log.debug('veth added', { host, netns: ns, netlinkMs: Math.round((performance.now() - t0) * 10) / 10 });
+        return;
+      }
       const err = await batch([
         `link add ${host} mtu ${mtu} type veth peer name ${ifname} mtu ${mtu} address ${batchWord('mac address', o.mac)} netns ${ns}`,
         `link set ${host} addrgenmode none`,

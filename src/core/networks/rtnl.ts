@@ -1,0 +1,266 @@
+/**
+ * A minimal rtnetlink client through koffi, for the one change on every container start: a
+ * veth pair with its host end on a bridge and its container end addressed inside a network
+ * namespace file. Netlink requests are answered synchronously by the kernel, so each request
+ * here is a send and a recv on the calling thread (microseconds) where `ip -batch` costs a
+ * spawn of its own (several milliseconds of fork/exec, partly on the event loop) per namespace.
+ *
+ * The container-side socket is opened inside the namespace: the calling thread enters it with
+ * setns, creates the socket (a netlink socket belongs to the namespace it was created in) and
+ * returns to the daemon's namespace before anything else runs.
+ */
+import koffi from 'koffi';
+import { closeSync, openSync, writeFileSync, constants as fsc } from 'node:fs';
+import { internal } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOCK_CLOEXEC = 0o2000000;
+const NETLINK_ROUTE = 0;
+const CLONE_NEWNET = 0x40000000;
+
+const NLMSG_ERROR = 2;
+const RTM_NEWLINK = 16;
+const RTM_GETLINK = 18;
+const RTM_SETLINK = 19;
+const RTM_NEWADDR = 20;
+const RTM_NEWROUTE = 24;
+const NLM_F_REQUEST = 1;
+const NLM_F_ACK = 4;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
+
+const IFLA_ADDRESS = 1;
+const IFLA_IFNAME = 3;
+const IFLA_MTU = 4;
+const IFLA_MASTER = 10;
+const IFLA_LINKINFO = 18;
+const IFLA_AF_SPEC = 26;
+const IFLA_NET_NS_FD = 28;
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+const VETH_INFO_PEER = 1;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const IFLA_INET6_ADDR_GEN_MODE = 8;
+const IN6_ADDR_GEN_MODE_NONE = 1;
+const IFF_UP = 1;
+const IFA_ADDRESS = 1;
+const IFA_LOCAL = 2;
+const RTA_OIF = 4;
+const RTA_GATEWAY = 5;
+const RT_TABLE_MAIN = 254;
+const RTPROT_BOOT = 3;
+const RTN_UNICAST = 1;
+
+interface Libc {
+  socket: (domain: number, type: number, proto: number) => number;
+  send: (fd: number, buf: Buffer, len: number, flags: number) => number;
+  recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
+  close: (fd: number) => number;
+  setns: (fd: number, type: number) => number;
+}
+
+/** iproute2's wording of the errors rtnetlink answers with here (the rest keep their errno name). */
+const STRERROR: Record<string, string> = {
+  EEXIST: 'File exists',
+  ENODEV: 'No such device',
+  ENOENT: 'No such file or directory',
+  EINVAL: 'Invalid argument',
+  EPERM: 'Operation not permitted',
+  EBUSY: 'Device or resource busy',
+  ENETUNREACH: 'Network is unreachable',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  EOPNOTSUPP: 'Operation not supported',
+  ERANGE: 'Numerical result out of range',
+  ENOBUFS: 'No buffer space available',
+};
+
+/** One netlink attribute: type and payload (a Buffer, or nested attributes). */
+type Attr = [type: number, value: Buffer | Attr[]];
+
+/** Encodes attributes (each padded to 4 bytes). */
+export function encodeAttrs(attrs: Attr[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [type, value] of attrs) {
+    const payload = Buffer.isBuffer(value) ? value : encodeAttrs(value);
+    const head = Buffer.alloc(4);
+    head.writeUInt16LE(4 + payload.length, 0);
+    head.writeUInt16LE(type, 2);
+    parts.push(head, payload, Buffer.alloc((4 - (payload.length % 4)) % 4));
+  }
+  return Buffer.concat(parts);
+}
+
+const str = (s: string) => Buffer.from(s + '\0');
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+};
+const u8 = (n: number) => Buffer.from([n]);
+/** Dotted IPv4 to 4 bytes. Throws Internal. */
+function ip4(s: string): Buffer {
+  const p = s.split('.').map(Number);
+  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw internal(`invalid IPv4 address: ${s}`);
+  return Buffer.from(p);
+}
+/** "02:42:…" to 6 bytes. Throws Internal. */
+function mac(s: string): Buffer {
+  const p = s.split(':').map((x) => parseInt(x, 16));
+  if (p.length !== 6 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw internal(`invalid MAC address: ${s}`);
+  return Buffer.from(p);
+}
+
+/** An ifinfomsg (16 bytes). */
+function ifinfo(index: number, flags = 0, change = 0): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeInt32LE(index, 4);
+  b.writeUInt32LE(flags, 8);
+  b.writeUInt32LE(change, 12);
+  return b;
+}
+
+/** What the kernel plumbing needs of a veth pair. */
+export interface RtnlVeth {
+  netns: string;
+  bridge: string;
+  hostIfname: string;
+  ifname: string;
+  mac: string;
+  cidr: string;
+  gateway?: string;
+  mtu: number;
+}
+
+/** The rtnetlink operations. */
+export interface Rtnl {
+  /**
+   * Creates the pair (see RtnlVeth): host end on the bridge (no IPv6 address generation,
+   * hairpin, up), container end in `netns` with its address, up, and the default route when
+   * `gateway`; the namespace's loopback up. Throws Internal with the kernel's error (the
+   * caller deletes the host end).
+   */
+  addVeth(o: RtnlVeth): void;
+}
+
+/** Loads the client; undefined when koffi or libc cannot be loaded (callers spawn ip then). */
+export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
+  let libc: Libc;
+  let hostFd: number;
+  try {
+    const lib = koffi.load('libc.so.6');
+    libc = {
+      socket: lib.func('int socket(int, int, int)') as Libc['socket'],
+      send: lib.func('long send(int, const void *, size_t, int)') as Libc['send'],
+      recv: lib.func('long recv(int, void *, size_t, int)') as Libc['recv'],
+      close: lib.func('int close(int)') as Libc['close'],
+      setns: lib.func('int setns(int, int)') as Libc['setns'],
+    };
+    hostFd = openSync('/proc/thread-self/ns/net', fsc.O_RDONLY);
+  } catch (e) {
+    deps.log.warn('rtnetlink through koffi unavailable, spawning ip', { err: (e as Error).message });
+    return undefined;
+  }
+  const errnoName = (n: number): string => {
+    for (const [k, v] of Object.entries(koffi.os.errno)) if (v === n) return STRERROR[k] ?? k;
+    return `errno ${n}`;
+  };
+  const buf = Buffer.alloc(65536);
+  let seq = 0;
+
+  function open(nsFd?: number): number {
+    if (nsFd !== undefined && libc.setns(nsFd, CLONE_NEWNET) !== 0) throw internal(`setns: ${errnoName(koffi.errno())}`);
+    const fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    const err = fd < 0 ? koffi.errno() : 0;
+    if (nsFd !== undefined && libc.setns(hostFd, CLONE_NEWNET) !== 0 && libc.setns(hostFd, CLONE_NEWNET) !== 0) {
+      deps.log.error('cannot return to the daemon network namespace', { errno: koffi.errno() });
+      process.abort();
+    }
+    if (fd < 0) throw internal(`netlink socket: ${errnoName(err)}`);
+    return fd;
+  }
+
+  /** Sends one request; returns the first reply message's payload (after the header). Throws Internal with the error. */
+  function request(fd: number, type: number, flags: number, body: Buffer): Buffer {
+    const s = ++seq;
+    const head = Buffer.alloc(16);
+    head.writeUInt32LE(16 + body.length, 0);
+    head.writeUInt16LE(type, 4);
+    head.writeUInt16LE(NLM_F_REQUEST | flags, 6);
+    head.writeUInt32LE(s, 8);
+    const msg = Buffer.concat([head, body]);
+    if (libc.send(fd, msg, msg.length, 0) !== msg.length) throw internal(`netlink send: ${errnoName(koffi.errno())}`);
+    for (;;) {
+      const n = libc.recv(fd, buf, buf.length, 0);
+      if (n < 0) throw internal(`netlink recv: ${errnoName(koffi.errno())}`);
+      for (let off = 0; off + 16 <= n; ) {
+        const len = buf.readUInt32LE(off);
+        if (len < 16) break;
+        if (buf.readUInt32LE(off + 8) === s) {
+          if (buf.readUInt16LE(off + 4) === NLMSG_ERROR) {
+            const code = buf.readInt32LE(off + 16);
+            if (code !== 0) throw internal(`RTNETLINK answers: ${errnoName(-code)}`);
+          }
+          return Buffer.from(buf.subarray(off + 16, off + len));
+        }
+        off += (len + 3) & ~3;
+      }
+    }
+  }
+
+  const create = NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+  const ifindex = (fd: number, name: string): number => {
+    const reply = request(fd, RTM_GETLINK, 0, Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(name)]])]));
+    if (reply.length < 16) throw internal(`cannot find device "${name}"`);
+    return reply.readInt32LE(4);
+  };
+  const up = (fd: number, index: number) => request(fd, RTM_SETLINK, NLM_F_ACK, ifinfo(index, IFF_UP, IFF_UP));
+  const noAddrGen = (fd: number, index: number) =>
+    request(fd, RTM_SETLINK, NLM_F_ACK, Buffer.concat([ifinfo(index), encodeAttrs([[IFLA_AF_SPEC, [[AF_INET6, [[IFLA_INET6_ADDR_GEN_MODE, u8(IN6_ADDR_GEN_MODE_NONE)]]]]]])]));
+
+  return {
+    addVeth(o) {
+      const [addr, bitsText] = o.cidr.split('/');
+      const bits = Number(bitsText);
+      if (!addr || !Number.isInteger(bits) || bits < 0 || bits > 32) throw internal(`invalid address: ${o.cidr}`);
+      const nsFd = openSync(o.netns, fsc.O_RDONLY);
+      let host = -1;
+      let inner = -1;
+      try {
+        host = open();
+        inner = open(nsFd);
+        const mtu = u32(Math.trunc(o.mtu));
+        const peer = Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(o.ifname)], [IFLA_MTU, mtu], [IFLA_ADDRESS, mac(o.mac)], [IFLA_NET_NS_FD, u32(nsFd)]])]);
+        request(host, RTM_NEWLINK, create, Buffer.concat([ifinfo(0), encodeAttrs([
+          [IFLA_IFNAME, str(o.hostIfname)],
+          [IFLA_MTU, mtu],
+          [IFLA_MASTER, u32(ifindex(host, o.bridge))],
+          [IFLA_LINKINFO, [[IFLA_INFO_KIND, str('veth')], [IFLA_INFO_DATA, [[VETH_INFO_PEER, peer]]]]],
+        ])]));
+        const hostIndex = ifindex(host, o.hostIfname);
+        noAddrGen(host, hostIndex);
+        // Hairpin: a container reaching its own published port through the host comes back out of its own port.
+        writeFileSync(`/sys/class/net/${o.hostIfname}/brport/hairpin_mode`, '1');
+        up(host, hostIndex);
+
+        up(inner, 1); // lo is always index 1 in a namespace
+        const index = ifindex(inner, o.ifname);
+        noAddrGen(inner, index);
+        const ifa = Buffer.from([AF_INET, bits, 0, 0, 0, 0, 0, 0]);
+        ifa.writeUInt32LE(index, 4);
+        request(inner, RTM_NEWADDR, create, Buffer.concat([ifa, encodeAttrs([[IFA_LOCAL, ip4(addr)], [IFA_ADDRESS, ip4(addr)]])]));
+        up(inner, index);
+        if (o.gateway) {
+          const rt = Buffer.from([AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST, 0, 0, 0, 0]);
+          request(inner, RTM_NEWROUTE, create, Buffer.concat([rt, encodeAttrs([[RTA_GATEWAY, ip4(o.gateway)], [RTA_OIF, u32(index)]])]));
+        }
+      } finally {
+        if (host >= 0) libc.close(host);
+        if (inner >= 0) libc.close(inner);
+        closeSync(nsFd);
+      }
+    },
+  };
+}
