@@ -33,7 +33,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type net from 'node:net';
 import { internal } from '../../lib/errors.js';
@@ -126,6 +126,11 @@ function readRest(s: net.Socket, ms: number): Promise<string> {
   });
 }
 
+/** Removes a file; a missing one is fine. Never rejects (a failure is of no consequence here). */
+async function unlinkIfExists(file: string): Promise<void> {
+  await unlink(file).catch(() => {});
+}
+
 /** Resolves once `s` ended or closed. Never rejects. */
 function streamDone(s: net.Socket): Promise<void> {
   return new Promise((r) => {
@@ -158,7 +163,7 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
     await mkdir(deps.execsDir, { recursive: true });
     await writeFile(processFile, text);
   }
-  const removeFiles = () => Promise.all([rm(processFile, { force: true }), rm(pidFile, { force: true })]).then(() => undefined);
+  const removeFiles = () => Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]).then(() => undefined);
 
   const pipes = deps.pipes ?? createPipeMaker();
   let out, err, inp;

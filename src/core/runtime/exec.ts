@@ -20,6 +20,7 @@ import type { NativeCalls } from './native.js';
 import { writeResize } from './ctl.js';
 import { execError } from './exec-errors.js';
 import { startDirectExec } from './exec-direct.js';
+import type { PipeMaker } from './exec-pipes.js';
 
 export { execError };
 
@@ -32,6 +33,8 @@ export interface ExecDeps {
   sessionDir: string;
   runtimePath: string;
   runtimeArgs: string[];
+  /** libc pipe2 for the direct path, made once by the runtime wrapper (bound per exec when absent). */
+  pipes?: PipeMaker;
 }
 
 /** Builds conmon's argv for an exec session. Pure. */
@@ -102,7 +105,7 @@ function messageReader(stream: Readable): () => Promise<string> {
  */
 export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
   if (!opts.terminal && !opts.detach) {
-    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs }, opts);
+    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, pipes: deps.pipes }, opts);
   }
   const dir = deps.sessionDir;
   await mkdir(path.join(dir, 'exits'), { recursive: true });
