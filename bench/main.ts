@@ -18,6 +18,8 @@ import { composeFigures } from './measure-compose.js';
 import { writeReport, type MachineInfo } from './report.js';
 import { registryMissing } from './workload.js';
 import { registryServe } from './measure-registry-serve.js';
+import { withClientFloor } from './client-floor.js';
+import { cgroupTuning } from './procs.js';
 
 interface Options {
   quick: boolean;
@@ -129,7 +131,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const q = o.quick;
     if (on('idle-rss')) await figure('idle-rss', figs, () => idleRss(engines, q ? 5 : 10));
     if (ls.length) {
-      if (on('run-rm')) await figure('run-rm', figs, () => runRmLatency(ls, q ? 5 : 20));
+      if (on('run-rm')) await figure('run-rm', figs, () => withClientFloor((round) => runRmLatency(ls, q ? 5 : 20, round), ['run', '--rm', 'busybox', 'true']));
       if (on('sequential')) await figure('sequential', figs, () => sequentialRuns(ls.filter((l) => l.client === 'docker'), q ? 10 : 50, q ? 1 : 2));
     }
     if (runnable.length) {
@@ -139,7 +141,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           return [r.start, r.remove, r.monitors];
         });
       }
-      if (on('exec')) await figure('exec', figs, () => execLatency(runnable, q ? 5 : 20));
+      if (on('exec')) await figure('exec', figs, () => withClientFloor((round) => execLatency(runnable, q ? 5 : 20, round), ['exec', 'stub', 'true']));
     }
     if (on('ps')) await figure('ps', figs, () => psTimes(engines, q ? [20, 200] : [20, 200, 1000], q ? 5 : 10));
     if (runnable.length && on('logs')) await figure('logs', figs, () => logsThroughput(runnable, q ? 20 : 100, q ? 2 : 3));
@@ -175,6 +177,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memTotalMB: Math.round(os.totalmem() / 1e6),
     kernel: os.release(),
+    cgroups: cgroupTuning(),
     node: process.version,
     loadBefore,
     loadAfter: os.loadavg(),

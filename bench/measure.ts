@@ -57,12 +57,16 @@ async function must(r: Promise<CliResult>, what: string): Promise<CliResult> {
   return res;
 }
 
-/** `run --rm busybox true` latency per lane, `n` alternating rounds after one warm-up. Throws when a run fails. */
-export async function runRmLatency(ls: readonly Lane[], n: number): Promise<Figure> {
+/**
+ * `run --rm busybox true` latency per lane, `n` alternating rounds after one warm-up; `round`
+ * (when given) runs once per round after the lanes. Throws when a run fails.
+ */
+export async function runRmLatency(ls: readonly Lane[], n: number, round?: () => Promise<void>): Promise<Figure> {
   const samples = new Map<Lane, number[]>(ls.map((l) => [l, []]));
   for (const l of ls) await must(l.run(['run', '--rm', 'busybox', 'true']), `${l.label} warm-up`);
   for (let i = 0; i < n; i++) {
     for (const l of ls) samples.get(l)?.push((await must(l.run(['run', '--rm', 'busybox', 'true']), l.label)).ms);
+    await round?.();
   }
   return {
     id: 'run-rm', title: '`run --rm busybox true` latency', unit: 'ms', skipped: [], notes: [],
@@ -217,8 +221,12 @@ export async function psTimes(engines: readonly BenchEngine[], counts: readonly 
   return figs;
 }
 
-/** `exec <c> true` latency via the docker CLI; an engine whose exec fails is listed in `skipped`. Never throws for exec failures. */
-export async function execLatency(engines: readonly BenchEngine[], n: number): Promise<Figure> {
+/**
+ * `exec <c> true` latency via the docker CLI, `n` alternating rounds; `round` (when given) runs
+ * once per round after the engines. An engine whose exec fails is listed in `skipped`. Never
+ * throws for exec failures.
+ */
+export async function execLatency(engines: readonly BenchEngine[], n: number, round?: () => Promise<void>): Promise<Figure> {
   const fig: Figure = { id: 'exec', title: '`exec true` latency', unit: 'ms', series: [], skipped: [], notes: [] };
   const ok: { e: BenchEngine; id: string; samples: number[] }[] = [];
   for (const e of engines) {
@@ -241,6 +249,7 @@ export async function execLatency(engines: readonly BenchEngine[], n: number): P
       const r = await runDocker(o.e.daemon, ['exec', o.id, 'true']);
       if (r.code === 0) o.samples.push(r.ms);
     }
+    await round?.();
   }
   for (const o of ok) {
     await runDocker(o.e.daemon, ['rm', '-f', o.id]);

@@ -41,3 +41,23 @@ export function listProcesses(): ProcInfo[] {
 export function findProcesses(commPrefix: string, dir: string): ProcInfo[] {
   return listProcesses().filter((p) => p.comm.startsWith(commPrefix) && p.cmdline.includes(dir));
 }
+
+/**
+ * How this host's cgroups are mounted, for the report: v1/hybrid/v2 and whether the cgroup2
+ * tree has `favordynmods` (cheap task migration; scripts/setup.sh sets it). Never throws.
+ */
+export function cgroupTuning(): string {
+  let mounts = '';
+  try {
+    mounts = fs.readFileSync('/proc/mounts', 'utf8');
+  } catch {
+    return 'unknown';
+  }
+  const lines = mounts.split('\n').map((l) => l.split(' '));
+  const v2 = lines.find((f) => f[2] === 'cgroup2');
+  const v1 = lines.some((f) => f[2] === 'cgroup');
+  const layout = v2 && v1 ? 'cgroups v1 (hybrid, cgroup2 at ' + v2[1] + ')' : v2 ? 'cgroups v2' : v1 ? 'cgroups v1' : 'no cgroups';
+  if (!v2) return layout;
+  const favor = (v2[3] ?? '').split(',').includes('favordynmods');
+  return `${layout}, cgroup2 ${favor ? 'with' : 'without'} favordynmods`;
+}
