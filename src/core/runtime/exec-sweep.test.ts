@@ -14,9 +14,11 @@ test('sweepExecSessions removes the session folders no conmon uses', async () =>
       await mkdir(path.join(execs, id, 'exits'), { recursive: true });
       await writeFile(path.join(execs, id, 'process.json'), '{}');
     }
+    await writeFile(path.join(execs, 'direct1.json'), '{}');
+    await writeFile(path.join(execs, 'direct1.pid'), '42');
     const live = [['/usr/bin/conmon', '-c', 'ctr', '-u', 'alive', '-b', path.join(execs, 'alive'), '-e'].join('\0') + '\0'];
     const removed = await sweepExecSessions({ log: nullLogger, liveCommandLines: async () => live }, execs);
-    assert.deepEqual(removed.sort(), ['done1', 'done2']);
+    assert.deepEqual(removed.sort(), ['direct1.json', 'direct1.pid', 'done1', 'done2']);
     assert.deepEqual(await readdir(execs), ['alive']);
     assert.deepEqual(await sweepExecSessions({ log: nullLogger }, path.join(root, 'missing')), []);
   } finally {

@@ -1,6 +1,7 @@
 /**
- * Exec sessions live in `<exec-root>/execs/<exec-id>` while their conmon runs; pierd removes
- * the folder when the session ends. A pierd that stopped (or was killed) while an exec ran
+ * Exec sessions live in `<exec-root>/execs/<exec-id>` while their conmon runs (TTY and detached
+ * execs); a direct exec (exec-direct.ts) has just `<exec-id>.json` and `<exec-id>.pid` there.
+ * pierd removes them when the session ends. A pierd that stopped (or was killed) while an exec ran
  * leaves the folder behind, so at runtime start every session folder whose conmon is gone is
  * removed. A session whose conmon still runs is kept (its process keeps running; nobody can
  * attach to it again, but deleting its files under it would break conmon's exit report).
@@ -35,7 +36,8 @@ export async function conmonCommandLines(): Promise<string[]> {
 }
 
 /**
- * Removes the session folders under `execsDir` that no running conmon uses (a conmon of a
+ * Removes the session folders under `execsDir` that no running conmon uses, and the files
+ * direct execs left (their runtime process, if still running, has read them already) (a conmon of a
  * session has the folder as its bundle, `-b <dir>`). `liveCommandLines` is injectable for
  * tests. Returns the removed exec ids. Never throws (failures are logged).
  */

@@ -2,6 +2,7 @@
 // against a private daemon — pierd by default, real dockerd with PIER_TEST_ENGINE=docker.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { apiRequest, dockerPyMissing, engineUnderTest, runCommand, runDocker, runDockerPy, type TestDaemon, startBusyboxDaemon } from '../../harness/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,6 +67,52 @@ describe('exec', { concurrency: false }, () => {
     assert.deepEqual([r.code, r.stdout], [0, 'hi\n']);
     const wc = await docker(['exec', '-i', 'ex1', 'sh', '-c', 'wc -c; echo e >&2; exit 2'], 'x'.repeat(100_000));
     assert.deepEqual([wc.code, wc.stdout.trim(), wc.stderr], [2, '100000', 'e\n']);
+  });
+
+  test('attached exec: real pipes, byte-exact stderr, signal exit codes, concurrent sessions', async (t) => {
+    if (skip) return t.skip();
+    // Docker hands an exec pipes (FIFOs): /dev/stdout can be opened, `[ -p ]` holds.
+    const p = await docker(['exec', 'ex1', 'sh', '-c', 'echo hi > /dev/stdout; echo e > /dev/stderr; [ -p /proc/self/fd/1 ] && [ -p /proc/self/fd/2 ] && echo pipes']);
+    assert.deepEqual([p.code, p.stdout, p.stderr], [0, 'hi\npipes\n', 'e\n']);
+    const big = await docker(['exec', 'ex1', 'sh', '-c', 'head -c 150000 /dev/urandom | base64 | tee /dev/stderr | md5sum']);
+    assert.equal(big.code, 0);
+    assert.equal(big.stdout.split(' ')[0], createHash('md5').update(big.stderr).digest('hex'));
+    assert.equal((await docker(['exec', 'ex1', 'sh', '-c', 'kill -9 $$'])).code, 137);
+    assert.equal((await docker(['exec', 'ex1', 'sh', '-c', 'kill -TERM $$'])).code, 143);
+    const many = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => docker(['exec', 'ex1', 'sh', '-c', `echo ${i}; echo e${i} >&2; exit ${i}`])));
+    assert.deepEqual(
+      many.map((r) => [r.code, r.stdout, r.stderr]),
+      [1, 2, 3, 4, 5, 6].map((i) => [i, `${i}\n`, `e${i}\n`]),
+    );
+  });
+
+  test('a missing or non-directory -w fails like the runtime says, 126', async (t) => {
+    if (skip) return t.skip();
+    const r = await docker(['exec', '-w', '/nonexist', 'ex1', 'true']);
+    assert.equal(r.code, 126);
+    assert.match(r.stdout, /^OCI runtime exec failed: exec failed: .*chdir.*nonexist.*[Nn]o such file or directory/);
+    assert.equal(r.stderr, '');
+    const f = await docker(['exec', '-w', '/etc/passwd', 'ex1', 'true']);
+    assert.equal(f.code, 126);
+    assert.match(f.stdout, /[Nn]ot a directory/);
+  });
+
+  test('runc containers: attached exec, stdin, missing program', async (t) => {
+    if (skip) return t.skip();
+    const r = await docker(['run', '-d', '--name', 'ex5', '--runtime', 'runc', '--network', 'none', 'busybox', 'sleep', '1000']);
+    if (r.code !== 0 && /unknown or invalid runtime name/.test(r.stderr)) return t.skip('runc is not configured');
+    assert.equal(r.code, 0, r.stderr);
+    try {
+      const both = await docker(['exec', 'ex5', 'sh', '-c', 'echo out; echo err >&2; [ -p /proc/self/fd/1 ] && echo pipe; exit 5']);
+      assert.deepEqual([both.code, both.stdout, both.stderr], [5, 'out\npipe\n', 'err\n']);
+      assert.deepEqual((await docker(['exec', '-i', 'ex5', 'cat'], 'in\n')).stdout, 'in\n');
+      const nf = await docker(['exec', 'ex5', 'nosuch']);
+      assert.equal(nf.code, engine === 'docker' ? 126 : 127);
+      assert.match(nf.stdout, /OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown/);
+      assert.equal((await docker(['exec', 'ex5', 'sh', '-c', 'kill -9 $$'])).code, 137);
+    } finally {
+      await docker(['rm', '-f', 'ex5']);
+    }
   });
 
   test('-d runs in the background', async (t) => {
