@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ContainerConfig, ContainerCreateRequest, ContainerCreateResponse, HostConfig } from '../../api/types.js';
 import { invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { writeJsonAtomic } from '../../lib/atomic-file.js';
+import { writeFileVolatile } from '../../lib/atomic-file.js';
 import type { Ctx } from './context.js';
 import type { ContainerPaths, ContainerRecord } from './types.js';
 import { ZERO_TIME } from './types.js';
@@ -114,15 +114,28 @@ export async function create(
     const holderNow = ctx.byName.get(storedName);
     if (holderNow !== id) throw nameConflict(storedName, holderNow ?? '');
 
-    await mkdir(paths.root, { recursive: true, mode: 0o710 });
-    dirCreated = true;
-    await ctx.deps.snapshots.createRw(id, image.topLayer);
-    rwCreated = true;
+    // The rw layer and the container directory are made side by side; the record, written
+    // (and synced) last, is what makes the container exist: a crash before it leaves a directory
+    // and a layer without a record, which daemon start removes (restore.ts). config.v2.json is a
+    // snapshot for people (nothing reads it back), so it is not synced: the record is.
     const snapshot = { Id: id, Name: storedName, Image: image.id, Config: config, HostConfig: hostConfig, NetworkingConfig: req.NetworkingConfig ?? null };
-    await Promise.all([
-      writeEtcFiles(paths, { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc, hostGatewayIp: ctx.deps.networks?.defaults.gateway || undefined }),
-      writeJsonAtomic(paths.config!, snapshot),
-    ]);
+    const etc = { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc, hostGatewayIp: ctx.deps.networks?.defaults.gateway || undefined };
+    const files = async () => {
+      await mkdir(paths.root, { recursive: true, mode: 0o710 });
+      dirCreated = true;
+      await Promise.all([
+        writeEtcFiles(paths, etc),
+        writeFileVolatile(paths.config!, JSON.stringify(snapshot)),
+      ]);
+    };
+    const layer = async () => {
+      // An AutoRemove container's layer need not survive a host crash (daemon start removes the
+      // container then): it is mounted volatile, no syncs of the data root at its exit.
+      await ctx.deps.snapshots.createRw(id, image.topLayer, { volatile: hostConfig.AutoRemove });
+      rwCreated = true;
+    };
+    const failed = (await Promise.allSettled([layer(), files()])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const rec: ContainerRecord = {
       id,

@@ -2,12 +2,16 @@
  * The wrapper's per-container files: meta.json (bundle dir, runtime, cgroups path) in the
  * persist dir, conmon's pid file, and cleanup of everything conmon and the wrapper created.
  */
-import { readFile, rm, rmdir, unlink } from 'node:fs/promises';
+import { readFile, rmdir, unlink } from 'node:fs/promises';
+import { removeDir } from './fast-delete.js';
 import path from 'node:path';
 import { readJsonIfExists } from '../../lib/atomic-file.js';
 import { errnoCode, notFound } from '../../lib/errors.js';
 import type { ContainerMeta, RuntimePaths } from './paths.js';
 import { writeFileVolatile } from '../../lib/atomic-file.js';
+
+/** Files conmon and the wrapper put into a persist directory. */
+const PERSIST_FILES = ['meta.json', 'conmon.pid', 'pidfile', 'exit', 'oom'];
 
 /** Files conmon and the wrapper put into a bundle directory. */
 const BUNDLE_FILES = ['config.json', 'attach', 'ctl', 'winsz', 'oom', 'pidfile'];
@@ -81,8 +85,10 @@ export function containerFiles(paths: RuntimePaths): ContainerFiles {
     async remove(id, bundleDir) {
       cache.delete(id);
       await Promise.all([
-        rm(paths.exitFile(id), { force: true }),
-        rm(paths.persistDir(id), { recursive: true, force: true }),
+        unlink(paths.exitFile(id)).catch((e) => {
+          if (errnoCode(e) !== 'ENOENT') throw e;
+        }),
+        removeDir(paths.persistDir(id), PERSIST_FILES),
         ...(bundleDir ? BUNDLE_FILES.map((f) => unlink(path.join(bundleDir, f)).catch(() => {})) : []),
       ]);
       if (!bundleDir) return;

@@ -8,7 +8,7 @@
  * `runc delete` itself: poststop hooks, Intel RDT, no private pid namespace (runc must then
  * kill leftovers in the cgroup), an init that still runs, nested cgroups, unreadable state.
  */
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode } from '../../lib/errors.js';
@@ -92,9 +92,30 @@ export async function removeCgroupsAndState(cgroups: readonly string[], dir: str
   const removed = await Promise.all(cgroups.map((c) => removeCgroup(c, stats)));
   if (removed.includes(false)) return false;
   try {
-    await rm(dir, { recursive: true, force: true });
+    await removeDir(dir, STATE_FILES);
   } catch {
     return false;
   }
   return true;
+}
+
+/** What runc and crun keep in a container's state directory. */
+const STATE_FILES = ['state.json', 'status', 'config.json', 'seccomp.bpf', 'exec.fifo'];
+
+/**
+ * Removes directory `dir`, which usually holds only files named in `expected`: those are
+ * unlinked side by side and the directory removed, two rounds of syscalls where a recursive
+ * removal needs about six; anything else in it falls back to the recursive removal. Absent is
+ * fine. Throws fs errors.
+ */
+export async function removeDir(dir: string, expected: readonly string[]): Promise<void> {
+  await Promise.all(expected.map((n) => unlink(path.join(dir, n)).catch(() => {})));
+  try {
+    await rmdir(dir);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'ENOENT') return;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    await rm(dir, { recursive: true, force: true });
+  }
 }

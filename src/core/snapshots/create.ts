@@ -80,7 +80,7 @@ export async function createSnapshotter(options: SnapshotterOptions): Promise<Sn
     removeLayer: (chainId) => engineErrors(layers.remove(chainId)),
     layerTar: (chainId) => layers.tar(chainId),
     layerDir: (chainId) => layers.layerDir(chainId),
-    createRw: (id, parent) => engineErrors(rw.createRw(id, parent)),
+    createRw: (id, parent, opts) => engineErrors(rw.createRw(id, parent, opts)),
     mountRw: (id) => engineErrors(rw.mountRw(id)),
     unmountRw: (id) => engineErrors(rw.unmountRw(id)),
     removeRw: (id) => engineErrors(rw.removeRw(id)),

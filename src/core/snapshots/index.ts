@@ -70,7 +70,7 @@ export interface Snapshotter {
   layerDir(chainId: string): string;
 
   /** Creates the rw layer `id` on top of `parent` (null: empty rootfs). Throws Conflict when it exists. */
-  createRw(id: string, parent: string | null): Promise<void>;
+  createRw(id: string, parent: string | null, opts?: RwOptions): Promise<void>;
   /** Mounts the rw layer and returns the merged rootfs path; idempotent. */
   mountRw(id: string): Promise<string>;
   /** Unmounts it; idempotent, tolerates "not mounted". */
@@ -85,6 +85,17 @@ export interface Snapshotter {
   rwSize(id: string): Promise<number>;
   /** The merged filesystem as one tar (for export); mounts temporarily if needed. */
   exportRw(id: string): Readable;
+}
+
+/** Options of Snapshotter.createRw. */
+export interface RwOptions {
+  /**
+   * For a layer that need not survive a host crash (an AutoRemove container's: daemon start
+   * removes those after one): overlay2 mounts it with overlayfs' `volatile` option, so neither
+   * the container's fsyncs nor the unmount at its exit sync the data root's filesystem (as
+   * podman does for `--rm`). Kernels without the option get a plain mount. vfs ignores it.
+   */
+  volatile?: boolean;
 }
 
 /** Options of createSnapshotter. */

@@ -14,9 +14,10 @@ import { MOUNT_DATA_MAX, featuresOff, isMounted, mountOverlay, unmount } from '.
 export interface Mounter {
   /**
    * Mounts an overlay at `target`; `lower` (colon-separated), `upper`, `work` may be relative
-   * to `cwd`. Throws Internal when the mount fails (mount(8)'s message).
+   * to `cwd`; `extra` is appended to the options (e.g. ",volatile"). Throws Internal when the
+   * mount fails (mount(8)'s message).
    */
-  mountOverlay(cwd: string, lower: string, upper: string, work: string, target: string): Promise<void>;
+  mountOverlay(cwd: string, lower: string, upper: string, work: string, target: string, extra?: string): Promise<void>;
   /** Unmounts `target` when mounted (lazily if busy). Throws Internal if it stays mounted. */
   unmount(target: string): Promise<void>;
   /**
@@ -68,14 +69,14 @@ export function createMounter(): Mounter {
   };
 
   return {
-    async mountOverlay(cwd, lower, upper, work, target) {
+    async mountOverlay(cwd, lower, upper, work, target, extra = '') {
       const c = lib();
       if (c && !/[,:\\]/.test(cwd)) {
         const lowers = lower.split(':').map((l) => abs(cwd, l));
-        const data = `lowerdir=${lowers.join(':')},upperdir=${abs(cwd, upper)},workdir=${abs(cwd, work)}${await featuresOff()}`;
+        const data = `lowerdir=${lowers.join(':')},upperdir=${abs(cwd, upper)},workdir=${abs(cwd, work)}${await featuresOff()}${extra}`;
         if (data.length <= MOUNT_DATA_MAX && (await call((cb) => c.mount.async('overlay', target, 'overlay', 0, data, cb))) === 0) return;
       }
-      await mountOverlay(cwd, lower, upper, work, target);
+      await mountOverlay(cwd, lower, upper, work, target, extra);
     },
     async unmount(target) {
       if (!(await isMountPoint(target))) return;

@@ -37,11 +37,12 @@ export async function featuresOff(): Promise<string> {
 }
 
 /**
- * Mounts an overlay at `target`; `lower`, `upper`, `work` may be relative to `cwd`. Throws
- * Internal when the option string is too long or mount fails.
+ * Mounts an overlay at `target`; `lower`, `upper`, `work` may be relative to `cwd`; `extra` is
+ * appended to the options (e.g. ",volatile"). Throws Internal when the option string is too
+ * long or mount fails.
  */
-export async function mountOverlay(cwd: string, lower: string, upper: string, work: string, target: string): Promise<void> {
-  const data = `lowerdir=${lower},upperdir=${upper},workdir=${work}${await featuresOff()}`;
+export async function mountOverlay(cwd: string, lower: string, upper: string, work: string, target: string, extra = ''): Promise<void> {
+  const data = `lowerdir=${lower},upperdir=${upper},workdir=${work}${await featuresOff()}${extra}`;
   if (data.length > MOUNT_DATA_MAX) throw internal(`overlay mount options too long (${data.length} bytes)`);
   const r = await run('mount', ['-t', 'overlay', 'overlay', '-o', data, target], { cwd });
   if (r.code !== 0) throw internal(`mount overlay on ${target}: ${(r.stderr || r.stdout).trim()}`);

@@ -1,7 +1,8 @@
 /**
  * overlay2 read-write layers: `rw/<id>/{diff/, work/, merged/, lower, meta.json}`. The lower
  * file lists the chain's short links (`l/<short>`, top first), mounted from the driver home
- * with relative paths so long chains fit the one-page mount data limit.
+ * with relative paths so long chains fit the one-page mount data limit. A `volatile` marker file
+ * makes mountRw use overlayfs' volatile option (see RwOptions).
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +15,11 @@ import { isMounted, mountReadOnly, unmount } from './mounts.js';
 import { createMounter, type Mounter } from './mounter.js';
 import { LinkTracker, nodeHeader, tarStream, walkTree, writeNode, writeTree } from './tree-tar.js';
 import type { RwDriver } from './rw-driver.js';
+import type { RwOptions } from './index.js';
 import { buildRwDir, markerEntry, moveRwToTrash, readRwFile, RwDriverBase, whiteoutName, type RwDriverDeps } from './rw-common.js';
+
+/** Marker file of a layer mounted volatile. */
+const VOLATILE = 'volatile';
 
 /** Dependencies of the overlay rw driver. */
 export type OverlayRwDeps = RwDriverDeps;
@@ -23,8 +28,11 @@ export type OverlayRwDeps = RwDriverDeps;
 export class OverlayRw extends RwDriverBase implements RwDriver {
   private readonly mounts: Mounter = createMounter();
 
-  /** See Snapshotter.createRw. */
-  async createRw(id: string, parent: string | null): Promise<void> {
+  /** False once the kernel refused a volatile mount (before 5.10): plain mounts from then on. */
+  private volatileMounts = true;
+
+  /** See Snapshotter.createRw; a volatile layer gets a `volatile` marker file. */
+  async createRw(id: string, parent: string | null, opts: RwOptions = {}): Promise<void> {
     const dir = this.dir(id);
     await this.lock.with(id, () =>
       buildRwDir(this.home, dir, id, async (tmp) => {
@@ -40,6 +48,7 @@ export class OverlayRw extends RwDriverBase implements RwDriver {
           writeFile(path.join(tmp, 'lower'), lower),
           writeFile(path.join(tmp, 'lower-dirs'), lowerAbs),
           writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ id, parent })),
+          ...(opts.volatile ? [writeFile(path.join(tmp, VOLATILE), '')] : []),
         ]);
       }),
     );
@@ -50,8 +59,29 @@ export class OverlayRw extends RwDriverBase implements RwDriver {
     const dir = this.dir(id);
     return this.lock.with(id, async () => {
       const merged = path.join(dir, 'merged');
-      const lower = await readRwFile(dir, 'lower', id);
-      if (!(await this.mounts.isMountPoint(merged))) await this.mounts.mountOverlay(this.home, lower, `rw/${id}/diff`, `rw/${id}/work`, merged);
+      const incompat = path.join(dir, 'work', 'work', 'incompat');
+      const [lower, mounted, volatile, mountedBefore] = await Promise.all([
+        readRwFile(dir, 'lower', id),
+        this.mounts.isMountPoint(merged),
+        pathExists(path.join(dir, VOLATILE)),
+        pathExists(path.join(incompat, 'volatile')),
+      ]);
+      if (mounted) return merged;
+      const mount = (extra?: string) => this.mounts.mountOverlay(this.home, lower, `rw/${id}/diff`, `rw/${id}/work`, merged, extra);
+      if (!volatile || !this.volatileMounts) {
+        await mount();
+        return merged;
+      }
+      // The kernel leaves work/work/incompat/volatile behind and refuses to mount the layer again
+      // while it exists. A remount within one boot (docker restart) finds the upper layer intact:
+      // after a host crash daemon start removes AutoRemove containers before anything mounts them.
+      if (mountedBefore) await rm(incompat, { recursive: true, force: true });
+      try {
+        await mount(',volatile');
+      } catch {
+        this.volatileMounts = false;
+        await mount();
+      }
       return merged;
     });
   }

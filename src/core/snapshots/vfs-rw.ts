@@ -11,6 +11,7 @@ import { errnoCode, notFound } from '../../lib/errors.js';
 import { writeJsonAtomic, writeFileAtomic } from '../../lib/atomic-file.js';
 import { statType, type TarWriter } from '../../lib/tar/index.js';
 import type { RwDriver } from './rw-driver.js';
+import type { RwOptions } from './index.js';
 import { buildRwDir, markerEntry, moveRwToTrash, readRwFile, RwDriverBase, whiteoutName, type RwDriverDeps } from './rw-common.js';
 import { LinkTracker, nodeHeader, tarStream, walkTree, writeNode, writeTree, type TreeNode } from './tree-tar.js';
 import { applyLayerDir } from './vfs-copy.js';
@@ -41,8 +42,8 @@ export class VfsRw extends RwDriverBase implements RwDriver {
     return r;
   }
 
-  /** See Snapshotter.createRw (copies the chain: slow for big images, as Docker's vfs). */
-  async createRw(id: string, parent: string | null): Promise<void> {
+  /** See Snapshotter.createRw (copies the chain: slow for big images, as Docker's vfs; no volatile mode). */
+  async createRw(id: string, parent: string | null, _opts?: RwOptions): Promise<void> {
     const dir = this.dir(id);
     await this.lock.with(id, () =>
       buildRwDir(this.home, dir, id, async (tmp) => {

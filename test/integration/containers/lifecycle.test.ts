@@ -2,6 +2,7 @@
 // exit codes, events, logs, attach before start, auto-remove, re-adoption after a crash.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { apiRequest, runDocker, type TestDaemon, startBusyboxDaemon } from '../../harness/index.js';
 
 const inspect = async (d: TestDaemon, ref: string) => {
@@ -77,6 +78,21 @@ describe('containers (pierd)', { concurrency: false }, () => {
     await docker(['run', '-d', '--rm', '--name', 'gone2', 'busybox', 'sleep', '100']);
     await docker(['stop', '-t', '1', 'gone2']);
     assert.equal((await apiRequest(d.socket, 'GET', '/containers/gone2/json')).status, 404);
+  });
+
+  test('--rm: the rw layer is mounted volatile, and survives a restart (remounted)', async (t) => {
+    if (skip) return t.skip();
+    await docker(['run', '-d', '--rm', '--name', 'vol', 'busybox', 'sleep', '100']);
+    const c = (await inspect(d, 'vol')) as unknown as { GraphDriver: { Name: string; Data: { MergedDir?: string } } };
+    if (c.GraphDriver.Name === 'overlay2') {
+      const dir = c.GraphDriver.Data.MergedDir;
+      const line = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').find((l) => l.split(' ')[4] === dir);
+      assert.match(line ?? '', /volatile/);
+    }
+    assert.equal((await docker(['restart', '-t', '1', 'vol'])).code, 0);
+    assert.equal((await docker(['exec', 'vol', 'sh', '-c', 'echo x > /f; cat /f'])).stdout, 'x\n');
+    await docker(['rm', '-f', 'vol']);
+    assert.equal((await apiRequest(d.socket, 'GET', '/containers/vol/json')).status, 404);
   });
 
   test('inspect: network mode none, hostname, etc files, limits', async (t) => {
