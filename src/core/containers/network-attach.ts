@@ -1,9 +1,9 @@
 /**
  * A container's networking at start: for bridge/user/macvlan modes the network service's
- * `prepare` (addresses, host ports, the persistent network namespace file the runtime joins),
- * then at once `activate` plumbing that namespace in the background — while the etc files are
- * written with the addresses, the legacy links and the nameservers, the rw layer mounted and
- * the runtime creates the process; the start awaits it before `runtime.start`. `release` when
+ * `prepare` (addresses, host ports, the persistent network namespace file the runtime joins)
+ * before the etc files are written with the addresses, the legacy links and the nameservers;
+ * `activate` plumbing that namespace in the background while the runtime creates the process
+ * (`beginPlumbing`), awaited before `runtime.start`. `release` when
  * anything fails or the process is gone. `container:<id>` joins the target's namespace and
  * shares its hostname, hosts and resolv.conf; `host` and `none` need nothing.
  */
@@ -29,9 +29,9 @@ export interface NetAttach {
   prepared: boolean;
   plan?: SandboxPlan;
   /**
-   * The plumbing of the plan's namespace file, started by prepare (never rejects unhandled;
-   * `activateNetworking` awaits it). Absent when the plan has no namespace file: then
-   * `activateNetworking` plumbs the process's own namespace after create.
+   * The plumbing of the plan's namespace file, started by `beginPlumbing` (never rejects
+   * unhandled; `activateNetworking` awaits it). Without a namespace file `activateNetworking`
+   * plumbs the process's own namespace after create.
    */
   plumbing?: Promise<void>;
 }
@@ -118,13 +118,8 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
     await hostResolvP;
     throw wrapPortError(e, rec.name.slice(1));
   }
-  let plumbing: Promise<void> | undefined;
-  if (plan.sandboxKey) {
-    rec.net.sandboxKey = plan.sandboxKey;
-    plumbing = networks.activate(rec.id);
-    plumbing.catch(() => undefined); // awaited by activateNetworking, or settled before a failure is handled
-  }
-  try {
+  if (plan.sandboxKey) rec.net.sandboxKey = plan.sandboxKey;
+  {
     const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
     const hostResolv = await hostResolvP;
     const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
@@ -139,12 +134,19 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
     const env = links.flatMap(linkEnv);
     if (env.length > 0) rec.net.linkEnv = env;
     const network: SpecNetwork = plan.sandboxKey ? { mode: 'path', path: plan.sandboxKey } : { mode: 'new' };
-    return { network, env, prepared: true, plan, ...(plumbing ? { plumbing } : {}) };
-  } catch (e) {
-    // The caller releases; the plumbing must not run on after that.
-    await plumbing?.catch(() => undefined);
-    throw e;
+    return { network, env, prepared: true, plan };
   }
+}
+
+/**
+ * Starts plumbing the prepared namespace file in the background (the start calls it once the
+ * runtime is creating the process: the plumbing then runs while the start waits for the
+ * runtime); `activateNetworking` awaits it. Nothing to do without a namespace file. Never throws.
+ */
+export function beginPlumbing(ctx: Ctx, rec: ContainerRecord, attach: NetAttach): void {
+  if (!attach.prepared || !attach.plan?.sandboxKey || attach.plumbing) return;
+  attach.plumbing = ctx.deps.networks!.activate(rec.id);
+  attach.plumbing.catch(() => undefined); // awaited by activateNetworking; a release after a failed start waits for it (service lock)
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Starting a container: mount the rw layer, prepare its networks (addresses, ports, the
- * network namespace file, etc files; the namespace is plumbed in the background from then on),
- * build the spec, `runtime.create`, await the plumbing, connect parked attach requests,
+ * network namespace file, etc files), build the spec, `runtime.create` while the namespace is
+ * plumbed, await the plumbing, connect parked attach requests,
  * `runtime.start`, record Running/Pid/StartedAt and watch the exit. A start error
  * leaves the container `created` with State.Error and Docker's exit code (127/126/128), and
  * nothing of its network state allocated.
@@ -14,7 +14,7 @@ import { watchExit } from './exit.js';
 import { nowNano } from './time.js';
 import { removeContainer } from './remove.js';
 import { startHealth } from './health.js';
-import { activateNetworking, prepareNetworking, releaseNetworking, type NetAttach } from './network-attach.js';
+import { activateNetworking, beginPlumbing, prepareNetworking, releaseNetworking, type NetAttach } from './network-attach.js';
 
 /** Docker's exit code for a failed start: 127 not found, 126 not executable, else 128. */
 export function startFailureCode(message: string): number {
@@ -59,7 +59,12 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     if (ctx.staleRuntime.delete(rec.id)) await runtime.delete(rec.id, true).catch(() => {});
     // The rw layer and the network plan do not depend on each other; the catch below undoes both.
     // Both settle before a failure is handled, so the cleanup never races a half-done prepare.
-    const [mounted, prepared] = await Promise.allSettled([snapshots.mountRw(rec.id), prepareNetworking(ctx, rec)]);
+    let tMount = t0;
+    let tNet = t0;
+    const [mounted, prepared] = await Promise.allSettled([
+      snapshots.mountRw(rec.id).finally(() => (tMount = performance.now())),
+      prepareNetworking(ctx, rec).finally(() => (tNet = performance.now())),
+    ]);
     if (mounted.status === 'rejected') throw mounted.reason;
     if (prepared.status === 'rejected') throw prepared.reason;
     const rootfs = mounted.value;
@@ -68,7 +73,7 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     const spec = await makeSpec(ctx, rec, rootfs, net);
     const t2 = performance.now();
     const consoleSize = rec.hostConfig.ConsoleSize;
-    const { pid } = await runtime.create({
+    const creating = runtime.create({
       id: rec.id,
       bundleDir: `${ctx.opts.execRoot}/containers/${rec.id}`,
       spec,
@@ -79,6 +84,10 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
       logPath: rec.paths.log,
       consoleSize: consoleSize && consoleSize[0] > 0 && consoleSize[1] > 0 ? { height: consoleSize[0], width: consoleSize[1] } : undefined,
     });
+    // The namespace file is plumbed while the runtime creates the process (and after its
+    // synchronous part, so the runtime's own spawns go first).
+    beginPlumbing(ctx, rec, net);
+    const { pid } = await creating;
     created = true;
     await activateNetworking(ctx, rec, net, pid);
     const t3 = performance.now();
@@ -109,12 +118,16 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     startHealth(ctx, rec);
     rec.hasBeenStarted = true;
     rec.manuallyStopped = false;
-    await ctx.persist(rec);
+    // persist snapshots the record now and orders later writes after this one, so the exit of
+    // a short-lived process is handled while the write is under way, not after it. The process
+    // runs: a failed write fails nothing (the record is written again at its exit).
+    const persisted = ctx.persist(rec);
     ready();
     ctx.emit(rec, 'start');
+    await persisted.catch((e: Error) => ctx.log.warn('cannot write the record of a started container', { id: rec.id, error: e.message }));
     const ms = (a: number, b: number) => Math.round(b - a);
     const t4 = performance.now();
-    ctx.log.debug('container started', { id: rec.id, mountNetMs: ms(t0, t1), specMs: ms(t1, t2), createNetMs: ms(t2, t3), startMs: ms(t3, t4) });
+    ctx.log.debug('container started', { id: rec.id, mountNetMs: ms(t0, t1), mountMs: ms(t0, tMount), netMs: ms(t0, tNet), specMs: ms(t1, t2), createNetMs: ms(t2, t3), startMs: ms(t3, t4) });
   } catch (e) {
     const err = wrapStartError(e);
     if (created) await runtime.delete(rec.id, true).catch(() => {});

@@ -194,7 +194,7 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
       const nl = netlink();
       if (nl) {
         try {
-          nl.addVeth({ ...o, netns: ns, hostIfname: host, ifname, bridge: batchWord('bridge name', o.bridge) });
+          await nl.addVeth({ ...o, netns: ns, hostIfname: host, ifname, bridge: batchWord('bridge name', o.bridge) });
         } catch (e) {
           await deleteLink(host);
           throw internal(`failed to add the host (${host}) <=> sandbox (${ifname}) pair interfaces: ${(e as Error).message}`);

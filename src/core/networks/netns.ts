@@ -85,6 +85,7 @@ export function createNetnsFiles(deps: { log: Logger }): NetnsFiles {
         return;
       }
       const { libc, hostFd } = n;
+      const t0 = performance.now();
       if (libc.unshare(CLONE_NEWNET) !== 0) throw internal(`failed to create network namespace ${file}: unshare: errno ${koffi.errno()}`);
       const rc = libc.mount('/proc/thread-self/ns/net', file, null, MS_BIND, null);
       const err = rc === 0 ? 0 : koffi.errno();
@@ -94,6 +95,7 @@ export function createNetnsFiles(deps: { log: Logger }): NetnsFiles {
         process.abort();
       }
       if (rc !== 0) throw internal(`failed to create network namespace ${file}: mount: errno ${err}`);
+      log.debug('network namespace syscalls', { ms: Math.round((performance.now() - t0) * 100) / 100 });
     },
 
     async remove(file) {

@@ -1,16 +1,18 @@
 /**
  * A minimal rtnetlink client through koffi, for the one change on every container start: a
  * veth pair with its host end on a bridge and its container end addressed inside a network
- * namespace file. Netlink requests are answered synchronously by the kernel, so each request
- * here is a send and a recv on the calling thread (microseconds) where `ip -batch` costs a
- * spawn of its own (several milliseconds of fork/exec, partly on the event loop) per namespace.
+ * namespace file. The kernel does a request's work inside send(), so requests are sent and
+ * answered on koffi's worker threads (async calls), keeping that work — about a millisecond
+ * per pair — off the event loop, where `ip -batch` costs a spawn of its own (several
+ * milliseconds of fork/exec, partly on the event loop) per namespace.
  *
- * The container-side socket is opened inside the namespace: the calling thread enters it with
+ * The container-side socket is opened inside the namespace: the main thread enters it with
  * setns, creates the socket (a netlink socket belongs to the namespace it was created in) and
  * returns to the daemon's namespace before anything else runs.
  */
 import koffi from 'koffi';
-import { closeSync, openSync, writeFileSync, constants as fsc } from 'node:fs';
+import { closeSync, openSync, constants as fsc } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 
@@ -54,10 +56,12 @@ const RT_TABLE_MAIN = 254;
 const RTPROT_BOOT = 3;
 const RTN_UNICAST = 1;
 
+type Async<A extends unknown[]> = { async: (...args: [...A, (err: unknown, res: number) => void]) => void };
+
 interface Libc {
   socket: (domain: number, type: number, proto: number) => number;
-  send: (fd: number, buf: Buffer, len: number, flags: number) => number;
-  recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
+  send: Async<[fd: number, buf: Buffer, len: number, flags: number]>;
+  recv: Async<[fd: number, buf: Buffer, len: number, flags: number]>;
   close: (fd: number) => number;
   setns: (fd: number, type: number) => number;
 }
@@ -142,7 +146,7 @@ export interface Rtnl {
    * `gateway`; the namespace's loopback up. Throws Internal with the kernel's error (the
    * caller deletes the host end).
    */
-  addVeth(o: RtnlVeth): void;
+  addVeth(o: RtnlVeth): Promise<void>;
 }
 
 /** Loads the client; undefined when koffi or libc cannot be loaded (callers spawn ip then). */
@@ -167,8 +171,9 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     for (const [k, v] of Object.entries(koffi.os.errno)) if (v === n) return STRERROR[k] ?? k;
     return `errno ${n}`;
   };
-  const buf = Buffer.alloc(65536);
   let seq = 0;
+  const call = (fn: Libc['send'], fd: number, b: Buffer, len: number) =>
+    new Promise<number>((resolve, reject) => fn.async(fd, b, len, 0, (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res))));
 
   function open(nsFd?: number): number {
     if (nsFd !== undefined && libc.setns(nsFd, CLONE_NEWNET) !== 0) throw internal(`setns: ${errnoName(koffi.errno())}`);
@@ -183,7 +188,7 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
   }
 
   /** Sends one request; returns the first reply message's payload (after the header). Throws Internal with the error. */
-  function request(fd: number, type: number, flags: number, body: Buffer): Buffer {
+  async function request(fd: number, type: number, flags: number, body: Buffer): Promise<Buffer> {
     const s = ++seq;
     const head = Buffer.alloc(16);
     head.writeUInt32LE(16 + body.length, 0);
@@ -191,10 +196,11 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     head.writeUInt16LE(NLM_F_REQUEST | flags, 6);
     head.writeUInt32LE(s, 8);
     const msg = Buffer.concat([head, body]);
-    if (libc.send(fd, msg, msg.length, 0) !== msg.length) throw internal(`netlink send: ${errnoName(koffi.errno())}`);
+    if ((await call(libc.send, fd, msg, msg.length)) !== msg.length) throw internal('netlink send failed');
+    const buf = Buffer.alloc(16384);
     for (;;) {
-      const n = libc.recv(fd, buf, buf.length, 0);
-      if (n < 0) throw internal(`netlink recv: ${errnoName(koffi.errno())}`);
+      const n = await call(libc.recv, fd, buf, buf.length);
+      if (n < 0) throw internal('netlink recv failed');
       for (let off = 0; off + 16 <= n; ) {
         const len = buf.readUInt32LE(off);
         if (len < 16) break;
@@ -211,8 +217,8 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
   }
 
   const create = NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-  const ifindex = (fd: number, name: string): number => {
-    const reply = request(fd, RTM_GETLINK, 0, Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(name)]])]));
+  const ifindex = async (fd: number, name: string): Promise<number> => {
+    const reply = await request(fd, RTM_GETLINK, 0, Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(name)]])]));
     if (reply.length < 16) throw internal(`cannot find device "${name}"`);
     return reply.readInt32LE(4);
   };
@@ -221,7 +227,7 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     request(fd, RTM_SETLINK, NLM_F_ACK, Buffer.concat([ifinfo(index), encodeAttrs([[IFLA_AF_SPEC, [[AF_INET6, [[IFLA_INET6_ADDR_GEN_MODE, u8(IN6_ADDR_GEN_MODE_NONE)]]]]]])]));
 
   return {
-    addVeth(o) {
+    async addVeth(o) {
       const [addr, bitsText] = o.cidr.split('/');
       const bits = Number(bitsText);
       if (!addr || !Number.isInteger(bits) || bits < 0 || bits > 32) throw internal(`invalid address: ${o.cidr}`);
@@ -232,30 +238,38 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
         host = open();
         inner = open(nsFd);
         const mtu = u32(Math.trunc(o.mtu));
+        const masterIndex = await ifindex(host, o.bridge);
         const peer = Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(o.ifname)], [IFLA_MTU, mtu], [IFLA_ADDRESS, mac(o.mac)], [IFLA_NET_NS_FD, u32(nsFd)]])]);
-        request(host, RTM_NEWLINK, create, Buffer.concat([ifinfo(0), encodeAttrs([
+        await request(host, RTM_NEWLINK, create, Buffer.concat([ifinfo(0), encodeAttrs([
           [IFLA_IFNAME, str(o.hostIfname)],
           [IFLA_MTU, mtu],
-          [IFLA_MASTER, u32(ifindex(host, o.bridge))],
+          [IFLA_MASTER, u32(masterIndex)],
           [IFLA_LINKINFO, [[IFLA_INFO_KIND, str('veth')], [IFLA_INFO_DATA, [[VETH_INFO_PEER, peer]]]]],
         ])]));
-        const hostIndex = ifindex(host, o.hostIfname);
-        noAddrGen(host, hostIndex);
-        // Hairpin: a container reaching its own published port through the host comes back out of its own port.
-        writeFileSync(`/sys/class/net/${o.hostIfname}/brport/hairpin_mode`, '1');
-        up(host, hostIndex);
-
-        up(inner, 1); // lo is always index 1 in a namespace
-        const index = ifindex(inner, o.ifname);
-        noAddrGen(inner, index);
-        const ifa = Buffer.from([AF_INET, bits, 0, 0, 0, 0, 0, 0]);
-        ifa.writeUInt32LE(index, 4);
-        request(inner, RTM_NEWADDR, create, Buffer.concat([ifa, encodeAttrs([[IFA_LOCAL, ip4(addr)], [IFA_ADDRESS, ip4(addr)]])]));
-        up(inner, index);
-        if (o.gateway) {
-          const rt = Buffer.from([AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST, 0, 0, 0, 0]);
-          request(inner, RTM_NEWROUTE, create, Buffer.concat([rt, encodeAttrs([[RTA_GATEWAY, ip4(o.gateway)], [RTA_OIF, u32(index)]])]));
-        }
+        const hostSide = async () => {
+          const hostIndex = await ifindex(host, o.hostIfname);
+          await noAddrGen(host, hostIndex);
+          // Hairpin: a container reaching its own published port through the host comes back out of its own port.
+          await writeFile(`/sys/class/net/${o.hostIfname}/brport/hairpin_mode`, '1');
+          await up(host, hostIndex);
+        };
+        const containerSide = async () => {
+          await up(inner, 1); // lo is always index 1 in a namespace
+          const index = await ifindex(inner, o.ifname);
+          await noAddrGen(inner, index);
+          const ifa = Buffer.from([AF_INET, bits, 0, 0, 0, 0, 0, 0]);
+          ifa.writeUInt32LE(index, 4);
+          await request(inner, RTM_NEWADDR, create, Buffer.concat([ifa, encodeAttrs([[IFA_LOCAL, ip4(addr)], [IFA_ADDRESS, ip4(addr)]])]));
+          await up(inner, index);
+          if (o.gateway) {
+            const rt = Buffer.from([AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST, 0, 0, 0, 0]);
+            await request(inner, RTM_NEWROUTE, create, Buffer.concat([rt, encodeAttrs([[RTA_GATEWAY, ip4(o.gateway)], [RTA_OIF, u32(index)]])]));
+          }
+        };
+        // Both settle before the sockets close; the first error is the one reported.
+        const [h, c] = await Promise.allSettled([hostSide(), containerSide()]);
+        if (h.status === 'rejected') throw h.reason;
+        if (c.status === 'rejected') throw c.reason;
       } finally {
         if (host >= 0) libc.close(host);
         if (inner >= 0) libc.close(inner);

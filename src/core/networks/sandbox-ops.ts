@@ -220,7 +220,9 @@ export function createSandboxOps(ctx: NetContext) {
           if (sb.endpoints.length) {
             const file = netnsFileOf(req.id);
             sb.netns = file;
+            const t0 = performance.now();
             await ctx.kernel.createNetns(file);
+            ctx.log.debug('network namespace created', { file, ms: Math.round((performance.now() - t0) * 10) / 10 });
           }
         } catch (e) {
           if (sb.netns) await ctx.kernel.removeNetns(sb.netns);
