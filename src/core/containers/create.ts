@@ -67,6 +67,7 @@ export async function create(
   req: ContainerCreateRequest,
   opts: { platform?: string } = {},
 ): Promise<ContainerCreateResponse> {
+  const t0 = performance.now();
   if (!req.Image) throw invalidArgument('Config cannot be empty in order to create a container');
   const storedName = name ? normalizeName(name) : '/' + randomName((n) => ctx.byName.has('/' + n));
   const holder = ctx.byName.get(storedName);
@@ -134,8 +135,10 @@ export async function create(
       await ctx.deps.snapshots.createRw(id, image.topLayer, { volatile: hostConfig.AutoRemove });
       rwCreated = true;
     };
+    const t1 = performance.now();
     const failed = (await Promise.allSettled([layer(), files()])).find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    const t2 = performance.now();
 
     const rec: ContainerRecord = {
       id,
@@ -174,6 +177,8 @@ export async function create(
     ctx.byId.set(id, rec);
     ctx.deps.volumes?.settle(id);
     ctx.emit(rec, 'create');
+    const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+    ctx.log.debug('container created', { id, resolveMs: ms(t0, t1), filesMs: ms(t1, t2), recordMs: ms(t2, performance.now()) });
     return { Id: id, Warnings: net.warnings };
   } catch (e) {
     if (ctx.byName.get(storedName) === id) ctx.byName.delete(storedName);

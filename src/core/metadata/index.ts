@@ -1,6 +1,7 @@
 /**
  * Contract of the record store: typed JSON records (containers, images, networks, volumes),
- * one file per record under a directory, every write atomic (temp + fsync + rename). All
+ * one file per record under a directory, every write atomic (temp + fsync + rename; volatile
+ * records without the fsync, see RecordStoreOptions). All
  * records are loaded into memory at open, so reads are synchronous and cheap (ps with 1,000
  * containers must be fast).
  */
@@ -21,6 +22,17 @@ export interface RecordStore<T> {
   put(id: string, record: T, opts?: { background?: { onError(e: Error): void } }): Promise<void>;
   /** Removes the record from disk and memory; no-op when absent. */
   delete(id: string): Promise<void>;
+}
+
+/** Options of openRecordStore. */
+export interface RecordStoreOptions<T> {
+  /**
+   * Records for which this returns true are written atomically but without fsync (temp file +
+   * rename): for records whose loss or truncation in a host crash is harmless — an AutoRemove
+   * container's, which daemon start removes after a crash anyway. A process crash loses
+   * nothing. Given this, open sets a corrupt record aside (`<id>.json.corrupt`) instead of failing.
+   */
+  volatile?: (record: T) => boolean;
 }
 
 export { openRecordStore } from './record-store.js';

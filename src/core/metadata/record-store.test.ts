@@ -52,3 +52,21 @@ test('a background put is visible at once and never lands after a later put or d
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('volatile records: written without sync, read back; a corrupt record is set aside when the store has volatile records', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rs-'));
+  try {
+    const volatile = (r: { n: number; v?: boolean }) => !!r.v;
+    const s = await openRecordStore<{ n: number; v?: boolean }>(dir, { volatile });
+    await s.put('a', { n: 1, v: true });
+    await s.put('b', { n: 2 });
+    assert.deepEqual(JSON.parse(await readFile(path.join(dir, 'a.json'), 'utf8')), { n: 1, v: true });
+    await writeFile(path.join(dir, 'c.json'), '{"n": 3, "v": tr');
+    await assert.rejects(openRecordStore(dir), SyntaxError);
+    const t = await openRecordStore<{ n: number; v?: boolean }>(dir, { volatile });
+    assert.deepEqual([t.get('a'), t.get('b'), t.get('c')], [{ n: 1, v: true }, { n: 2 }, undefined]);
+    assert.deepEqual((await readdir(dir)).sort(), ['a.json', 'b.json', 'c.json.corrupt']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

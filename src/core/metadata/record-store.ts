@@ -2,11 +2,11 @@
  * Record store on the filesystem: one JSON file per record (`<dir>/<id>.json`), written
  * atomically through lib/atomic-file, all loaded into memory at open.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomic } from '../../lib/atomic-file.js';
-import { invalidArgument } from '../../lib/errors.js';
-import type { RecordStore } from './index.js';
+import { writeFileVolatile, writeJsonAtomic } from '../../lib/atomic-file.js';
+import { errnoCode, invalidArgument } from '../../lib/errors.js';
+import type { RecordStore, RecordStoreOptions } from './index.js';
 
 const idRe = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
@@ -16,9 +16,11 @@ function checkId(id: string): void {
 
 /**
  * Opens the record directory `dir` (created if missing), removes temp files left by a crash
- * and loads every record. Throws fs errors, and a SyntaxError naming the file for a corrupt one.
+ * and loads every record. Throws fs errors, and a SyntaxError naming the file for a corrupt one
+ * (with `opts.volatile`, a corrupt record is renamed `<id>.json.corrupt` and skipped instead: a
+ * host crash may leave a volatile record cut short).
  */
-export async function openRecordStore<T>(dir: string): Promise<RecordStore<T>> {
+export async function openRecordStore<T>(dir: string, opts: RecordStoreOptions<T> = {}): Promise<RecordStore<T>> {
   await mkdir(dir, { recursive: true });
   const records = new Map<string, T>();
   for (const name of await readdir(dir)) {
@@ -32,10 +34,13 @@ export async function openRecordStore<T>(dir: string): Promise<RecordStore<T>> {
     try {
       records.set(name.slice(0, -5), JSON.parse(text) as T);
     } catch (e) {
-      throw new SyntaxError(`corrupt record ${file}: ${(e as Error).message}`);
+      if (!opts.volatile) throw new SyntaxError(`corrupt record ${file}: ${(e as Error).message}`);
+      await rename(file, file + '.corrupt');
     }
   }
   const fileOf = (id: string) => path.join(dir, `${id}.json`);
+  const write = (id: string, record: T): Promise<void> =>
+    opts.volatile?.(record) ? writeFileVolatile(fileOf(id), JSON.stringify(record)) : writeJsonAtomic(fileOf(id), record);
   // One chain of disk operations per id, so a queued background write never lands after a
   // later put or delete of the same record.
   const chains = new Map<string, Promise<void>>();
@@ -59,15 +64,19 @@ export async function openRecordStore<T>(dir: string): Promise<RecordStore<T>> {
       if (opts?.background) {
         records.set(id, record);
         const { onError } = opts.background;
-        inOrder(id, () => writeJsonAtomic(fileOf(id), record)).catch((e: Error) => onError(e));
+        inOrder(id, () => write(id, record)).catch((e: Error) => onError(e));
         return;
       }
-      await inOrder(id, () => writeJsonAtomic(fileOf(id), record));
+      await inOrder(id, () => write(id, record));
       records.set(id, record);
     },
     async delete(id) {
       checkId(id);
-      await inOrder(id, () => rm(fileOf(id), { force: true }));
+      await inOrder(id, () =>
+        unlink(fileOf(id)).catch((e) => {
+          if (errnoCode(e) !== 'ENOENT') throw e;
+        }),
+      );
       records.delete(id);
     },
   };
