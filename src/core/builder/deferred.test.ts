@@ -105,13 +105,20 @@ test('a big file equal to its namesake of the last context is compared, not hash
     const changed = Buffer.from(big);
     changed[2 << 20] = 1;
     const memo = createContentMemo();
-    const run = async (data: Buffer, n: number) => {
+    const run = async (data: Buffer, n: number, chunk?: number) => {
       const hashes = new Map<string, string>();
       const memoOut = new Map<string, KeptFile>();
       const ctx = path.join(dir, `c${n}`);
-      await extractTarInto(Readable.from([await tarOf([{ name: 'big.bin', type: 'file', data }])]), ctx, { keepOwnership: false, fresh: true, hashes, mtimes: new Map(), defer: createDeferredBodies(64 << 20), memo, memoOut });
-      memo.publish(memoOut);
-      return hashes.get(path.join(ctx, 'big.bin'));
+      const tar = await tarOf([{ name: 'big.bin', type: 'file', data }]);
+      const parts: Buffer[] = [];
+      for (let i = 0; i < tar.length; i += chunk ?? tar.length) parts.push(tar.subarray(i, i + (chunk ?? tar.length)));
+      const defer = createDeferredBodies(64 << 20);
+      await extractTarInto(Readable.from(parts), ctx, { keepOwnership: false, fresh: true, hashes, mtimes: new Map(), defer, memo, memoOut });
+      const file = path.join(ctx, 'big.bin');
+      // What is held is the received content, whether kept chunks stand for it or not.
+      assert.ok(Buffer.concat(defer.bodies.get(file)!).equals(data), 'held content');
+      if (chunk === undefined) memo.publish(memoOut);
+      return hashes.get(file);
     };
     assert.equal(await run(big, 1), sha(big));
     assert.equal(memo.get('big.bin', big.length)?.digest, sha(big));
@@ -121,6 +128,17 @@ test('a big file equal to its namesake of the last context is compared, not hash
     assert.equal(await run(big, 5), 'kept');
     assert.equal(await run(changed, 3), sha(changed));
     assert.equal(await run(big, 4), sha(big));
+    // A changed byte anywhere (first, chunk edges, last), whatever the chunking, gets its own digest.
+    for (const [i, at] of [0, 16_383, 16_384, 1 << 20, big.length - 1].entries()) {
+      for (const size of [1000, 16_384]) {
+        memo.publish(new Map([['big.bin', { chunks: [big], size: big.length, digest: 'kept' }]]));
+        const other = Buffer.from(big);
+        other[at] = 9;
+        assert.equal(await run(other, 10 + i * 2 + (size === 1000 ? 0 : 1), size), sha(other), `byte ${at}, chunks of ${size}`);
+      }
+    }
+    memo.publish(new Map([['big.bin', { chunks: [big], size: big.length, digest: 'kept' }]]));
+    assert.equal(await run(big, 30, 1000), 'kept');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

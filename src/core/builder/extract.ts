@@ -5,15 +5,13 @@
  * kept. Small files are written by a pool of parallel writers while the tar keeps streaming
  * (a 100k-file context must not cost a syscall round trip per step), big ones are streamed.
  */
-import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, utimes, type FileHandle } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode } from '../../lib/errors.js';
 import type { TarHeader } from '../../lib/tar/index.js';
-import { readContextTar } from './context-tar.js';
+import { readContextPush, type BodySink, type Maybe } from './context-push.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
 import { MemoDigest, type ContentMemo, type KeptFile } from './content-memo.js';
@@ -56,27 +54,56 @@ const SMALL = 1 << 20;
 const WRITERS = 32;
 const UMASKED = 0o022;
 
-async function readBody(body: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(c);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+/** The pieces of a body gathered whole: one piece as it is, several concatenated. */
+function joined(pieces: Buffer[]): Buffer {
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }
 
-/** The rest of an iteration whose first step was already asked for; closes it when left early. */
-async function* resumed<T>(it: AsyncIterator<T>, first: Promise<IteratorResult<T>>): AsyncGenerator<T> {
-  try {
-    for (let r = await first; !r.done; r = await it.next()) yield r.value;
-  } finally {
-    await it.return?.(undefined);
-  }
-}
+/** Bytes a file streamed to disk gathers before one writev. */
+const WRITE_BATCH = 1 << 20;
 
-/** The body, each chunk also given to `hash`. */
-async function* tee(body: AsyncIterable<Buffer>, hash: Hash | undefined): AsyncGenerator<Buffer> {
-  for await (const c of body) {
-    hash?.update(c);
-    yield c;
-  }
+/**
+ * A sink writing a big body to a new file `target` (opened by the caller), in batches,
+ * hashing it when asked; at the end the file gets its mode, owner and mtime. Throws fs errors
+ * (through the promises it returns).
+ */
+function fileSink(fh: FileHandle, target: string, mode: number, mtime: Date, owner: { uid: number; gid: number } | undefined, hash: Hash | undefined, done: (hex: string | undefined) => void): BodySink {
+  let batch: Buffer[] = [];
+  let size = 0;
+  let closed = false;
+  const flush = async () => {
+    const b = batch;
+    batch = [];
+    size = 0;
+    for (let i = 0; i < b.length; i += 256) await fh.writev(b.slice(i, i + 256));
+  };
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close();
+  };
+  return {
+    data(piece) {
+      hash?.update(piece);
+      batch.push(piece);
+      size += piece.length;
+      if (size >= WRITE_BATCH) return flush().catch(async (e: unknown) => {
+        await close().catch(() => {});
+        throw e;
+      });
+    },
+    async end() {
+      try {
+        await flush();
+      } finally {
+        await close();
+      }
+      await chmod(target, mode);
+      if (owner) await lchown(target, owner.uid, owner.gid);
+      await utimes(target, mtime, mtime);
+      done(hash?.digest('hex'));
+    },
+  };
 }
 
 /**
@@ -86,17 +113,9 @@ async function* tee(body: AsyncIterable<Buffer>, hash: Hash | undefined): AsyncG
 export async function extractTarInto(source: Readable, dir: string, opts: ExtractOptions): Promise<void> {
   const dirTimes: [string, Date][] = [];
   // Reading starts at once (a client blocked on a full socket waits for nobody); the first
-  // entry is only handled once the directory exists.
-  const made = mkdir(dir, { recursive: true });
-  const tar = readContextTar(source)[Symbol.asyncIterator]();
-  const first = tar.next();
-  first.catch(() => {});
-  try {
-    await made;
-  } catch (e) {
-    void tar.return(undefined).catch(() => {});
-    throw e;
-  }
+  // entry waits for the directory.
+  let made: Promise<unknown> | undefined = mkdir(dir, { recursive: true });
+  made.catch(() => {});
   const dirs = new Map<string, string>([['.', dir]]);
   const seen = new Set<string>();
   const pending = new Set<Promise<void>>();
@@ -105,14 +124,18 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     await Promise.all(pending);
     if (failure) throw failure;
   };
-  const spawn = async (job: Promise<void>) => {
+  /** Starts a write; resolves at once unless the pool is full. */
+  const spawn = (job: Promise<void>): Maybe<void> => {
     const p = job.catch((e: unknown) => {
       failure ??= e;
     });
     pending.add(p);
     void p.finally(() => pending.delete(p));
-    if (pending.size >= WRITERS) await Promise.race(pending);
     if (failure) throw failure;
+    if (pending.size < WRITERS) return undefined;
+    return Promise.race(pending).then(() => {
+      if (failure) throw failure;
+    });
   };
   const parentOf = async (name: string): Promise<string> => {
     const rel = path.posix.dirname(name);
@@ -129,23 +152,128 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
   };
   const ownerOf = (h: TarHeader) => opts.owner ?? (opts.keepOwnership ? { uid: h.uid, gid: h.gid } : undefined);
 
-  for await (const e of resumed(tar, first)) {
+  /** The entry's sink, or a promise of it when I/O comes first (see onEntry). */
+  const onEntry = (h: TarHeader): Maybe<BodySink | undefined> => {
     opts.signal?.throwIfAborted();
-    const h = e.header;
     const name = cleanPath(h.name.replace(/^\/+/, ''));
     if (name === '.' || name === '..' || name.startsWith('../')) {
       if (name === '.' && h.type === 'directory') dirTimes.push([dir, h.mtime]);
-      continue;
+      return undefined;
     }
-    const parent = await parentOf(name);
+    const replace = !opts.fresh || seen.has(name);
+    const known = made === undefined && !replace ? dirs.get(path.posix.dirname(name)) : undefined;
+    if (known !== undefined) return entry(h, name, known, false);
+    return (async () => {
+      if (made) {
+        await made;
+        made = undefined;
+      }
+      const parent = await parentOf(name);
+      if (replace) await drain();
+      return entry(h, name, parent, replace);
+    })();
+  };
+
+  /** The sink of entry `h` named `name` in host directory `parent` (known to exist). */
+  const entry = (h: TarHeader, name: string, parent: string, replace: boolean): Maybe<BodySink | undefined> => {
     const target = path.join(parent, path.posix.basename(name));
     const owner = ownerOf(h);
     const mode = h.mode & 0o7777;
-    const replace = !opts.fresh || seen.has(name);
     seen.add(name);
     // Whatever this entry is, an earlier capture of the name is stale (set again below for a file).
     if (opts.capture?.names.has(name)) opts.capture.files.set(name, null);
-    if (replace) await drain();
+    const held = h.type === 'file' && opts.defer && opts.hashes && opts.mtimes && !owner && h.size + HELD_OVERHEAD <= opts.defer.budget;
+    if (replace || (h.type !== 'file' && h.type !== 'directory') || (h.type === 'file' && !held && h.size > SMALL) || h.type === 'directory') {
+      return slowEntry(h, name, target, owner, mode, replace);
+    }
+    if (held) return heldSink(h, name, target, mode);
+    // A small file written by the pool of writers.
+    const pieces: Buffer[] = [];
+    return {
+      data(piece) {
+        pieces.push(piece);
+      },
+      end() {
+        const data = joined(pieces);
+        if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
+        if (opts.hashes) opts.hashes.set(target, createHash('sha256').update(data).digest('hex'));
+        return spawn(
+          (async () => {
+            const fh = await open(target, 'w', mode);
+            try {
+              await fh.writeFile(data);
+              if ((mode & UMASKED) !== 0 || mode > 0o777) await fh.chmod(mode);
+              if (owner) await fh.chown(owner.uid, owner.gid);
+              if (opts.mtimes) opts.mtimes.set(target, h.mtime);
+              else await fh.utimes(h.mtime, h.mtime);
+            } finally {
+              await fh.close();
+            }
+          })(),
+        );
+      },
+    };
+  };
+
+  /** A regular file held in memory, nothing on disk (deferred.ts); hashed or compared as it arrives. */
+  const heldSink = (h: TarHeader, name: string, target: string, mode: number): BodySink => {
+    const defer = opts.defer!;
+    const hashes = opts.hashes!;
+    const mtimes = opts.mtimes!;
+    const hold = (chunks: Buffer[]) => {
+      mtimes.set(target, h.mtime);
+      holdFile(defer, target, chunks, mode, h.size);
+    };
+    if (h.size <= SMALL) {
+      const pieces: Buffer[] = [];
+      return {
+        data(piece) {
+          pieces.push(piece);
+        },
+        end() {
+          // A copy: a subarray would pin the whole socket chunk it came in.
+          const data = Buffer.from(joined(pieces));
+          if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
+          hashes.set(target, createHash('sha256').update(data).digest('hex'));
+          hold([data]);
+        },
+      };
+    }
+    const kept = opts.memo?.get(name, h.size);
+    if (kept) {
+      // The last context had a file of this name and size: compare instead of hashing.
+      const digest = new MemoDigest(kept);
+      return {
+        data(piece) {
+          digest.update(piece);
+        },
+        end() {
+          const hex = digest.digest();
+          const chunks = digest.body();
+          hashes.set(target, hex);
+          opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
+          hold(chunks);
+        },
+      };
+    }
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    return {
+      data(piece) {
+        hash.update(piece);
+        chunks.push(piece);
+      },
+      end() {
+        const hex = hash.digest('hex');
+        hashes.set(target, hex);
+        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
+        hold(chunks);
+      },
+    };
+  };
+
+  /** Directories, big files on disk, links, and any entry replacing an earlier one. */
+  const slowEntry = async (h: TarHeader, name: string, target: string, owner: { uid: number; gid: number } | undefined, mode: number, replace: boolean): Promise<BodySink | undefined> => {
     if (h.type === 'directory') {
       if (replace) {
         const st = await lstat(target).catch(() => undefined);
@@ -157,69 +285,24 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
       if (owner) await lchown(target, owner.uid, owner.gid);
       dirs.set(name, target);
       dirTimes.push([target, h.mtime]);
-      continue;
+      return undefined;
     }
     if (replace) {
       await rm(target, { recursive: true, force: true });
       if (opts.defer) dropDeferred(opts.defer, target);
     }
-    if (h.type === 'file' && opts.defer && opts.hashes && opts.mtimes && !owner && h.size + HELD_OVERHEAD <= opts.defer.budget) {
-      // Held in memory, nothing on disk (deferred.ts); hashed while it arrives.
-      const hashes = opts.hashes;
-      let chunks: Buffer[];
-      if (h.size <= SMALL) {
-        // A copy: a subarray would pin the whole socket chunk it came in.
-        const data = Buffer.from(await readBody(e.body));
-        if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
-        hashes.set(target, createHash('sha256').update(data).digest('hex'));
-        chunks = [data];
-      } else if (opts.memo?.get(name, h.size)) {
-        // The last context had a file of this name and size: compare instead of hashing.
-        const digest = new MemoDigest(opts.memo.get(name, h.size)!);
-        for await (const c of e.body) digest.update(c);
-        const hex = digest.digest();
-        chunks = digest.body();
-        hashes.set(target, hex);
-        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
-      } else {
-        const hash = createHash('sha256');
-        chunks = [];
-        for await (const c of e.body) {
-          hash.update(c);
-          chunks.push(c);
-        }
-        const hex = hash.digest('hex');
-        hashes.set(target, hex);
-        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
-      }
-      opts.mtimes.set(target, h.mtime);
-      holdFile(opts.defer, target, chunks, mode, h.size);
-    } else if (h.type === 'file' && h.size <= SMALL) {
-      const data = await readBody(e.body);
-      if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
-      if (opts.hashes) opts.hashes.set(target, createHash('sha256').update(data).digest('hex'));
-      await spawn(
-        (async () => {
-          const fh = await open(target, 'w', mode);
-          try {
-            await fh.writeFile(data);
-            if ((mode & UMASKED) !== 0 || mode > 0o777) await fh.chmod(mode);
-            if (owner) await fh.chown(owner.uid, owner.gid);
-            if (opts.mtimes) opts.mtimes.set(target, h.mtime);
-            else await fh.utimes(h.mtime, h.mtime);
-          } finally {
-            await fh.close();
-          }
-        })(),
-      );
-    } else if (h.type === 'file') {
+    if (h.type === 'file') {
+      const held = opts.defer && opts.hashes && opts.mtimes && !owner && h.size + HELD_OVERHEAD <= opts.defer.budget;
+      if (held || h.size <= SMALL) return entry(h, name, path.dirname(target), false);
+      const fh = await open(target, 'w', mode);
+      open_.add(fh);
       const hash = opts.hashes ? createHash('sha256') : undefined;
-      await pipeline(tee(e.body, hash), createWriteStream(target, { mode }));
-      if (hash) opts.hashes!.set(target, hash.digest('hex'));
-      await chmod(target, mode);
-      if (owner) await lchown(target, owner.uid, owner.gid);
-      await utimes(target, h.mtime, h.mtime);
-    } else if (h.type === 'symlink') {
+      return fileSink(fh, target, mode, h.mtime, owner, hash, (hex) => {
+        open_.delete(fh);
+        if (hex !== undefined) opts.hashes!.set(target, hex);
+      });
+    }
+    if (h.type === 'symlink') {
       await symlink(h.linkname ?? '', target);
       if (owner) await lchown(target, owner.uid, owner.gid);
       // A symlink may now stand where a cached directory path led.
@@ -236,6 +319,18 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
         if (errnoCode(err) !== 'ENOENT') throw err;
       }
     }
+    return undefined;
+  };
+
+  /** Files being streamed to disk (closed here when the archive fails part way). */
+  const open_ = new Set<FileHandle>();
+  try {
+    await readContextPush(source, onEntry);
+    if (made) await made; // an archive without entries
+  } catch (e) {
+    // Writers still running would write into a directory the caller is about to remove.
+    await Promise.allSettled([...pending, ...[...open_].map((fh) => fh.close())]);
+    throw e;
   }
   await drain();
   if (opts.defer) opts.defer.dirTimes.push(...dirTimes);
