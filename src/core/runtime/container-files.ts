@@ -10,6 +10,11 @@ import { errnoCode, notFound } from '../../lib/errors.js';
 import type { ContainerMeta, RuntimePaths } from './paths.js';
 import { writeFileVolatile } from '../../lib/atomic-file.js';
 
+/** Rethrows anything but ENOENT. */
+const ignoreMissing = (e: unknown): void => {
+  if (errnoCode(e) !== 'ENOENT') throw e;
+};
+
 /** Files conmon and the wrapper put into a persist directory. */
 const PERSIST_FILES = ['meta.json', 'conmon.pid', 'pidfile', 'exit', 'oom'];
 
@@ -29,6 +34,12 @@ export interface ContainerFiles {
   conmonAlive(id: string): Promise<boolean>;
   /** Removes the exit file, the persist dir and conmon's/our files in the bundle (then the bundle dir if empty). */
   remove(id: string, bundleDir: string | undefined): Promise<void>;
+  /**
+   * Removes what an earlier run of `id` may have left and a new one must not be confused by:
+   * the exit files, the oom marker and conmon's pid files (the persist dir itself stays, so
+   * this may run beside its creation). Throws fs errors other than ENOENT.
+   */
+  clearStale(id: string): Promise<void>;
 }
 
 /**
@@ -82,12 +93,15 @@ export function containerFiles(paths: RuntimePaths): ContainerFiles {
         return false;
       }
     },
+    async clearStale(id) {
+      cache.delete(id);
+      const files = [paths.exitFile(id), ...PERSIST_FILES.filter((f) => f !== 'meta.json').map((f) => path.join(paths.persistDir(id), f))];
+      await Promise.all(files.map((f) => unlink(f).catch(ignoreMissing)));
+    },
     async remove(id, bundleDir) {
       cache.delete(id);
       await Promise.all([
-        unlink(paths.exitFile(id)).catch((e) => {
-          if (errnoCode(e) !== 'ENOENT') throw e;
-        }),
+        unlink(paths.exitFile(id)).catch(ignoreMissing),
         removeDir(paths.persistDir(id), PERSIST_FILES),
         ...(bundleDir ? BUNDLE_FILES.map((f) => unlink(path.join(bundleDir, f)).catch(() => {})) : []),
       ]);

@@ -84,9 +84,9 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const parent = instanceParentOf(o.spec.linux?.cgroupsPath);
     if (parent) cgroupParents.add(parent);
     const persistDir = paths.persistDir(o.id);
-    // A stale exit file from an earlier run of the same id must not satisfy waitExit.
-    await files.remove(o.id, undefined);
     await Promise.all([
+      // A stale exit file from an earlier run of the same id must not satisfy waitExit.
+      files.clearStale(o.id),
       mkdir(o.bundleDir, { recursive: true }),
       mkdir(persistDir, { recursive: true }),
       mkdir(path.dirname(o.logPath), { recursive: true }),
@@ -106,6 +106,10 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
         terminal: o.terminal,
         stdin: o.stdin,
         stdinOnce: o.stdinOnce,
+        specFacts: {
+          hooks: Object.entries(spec.hooks ?? {}).flatMap(([k, v]) => ((v as unknown[] | undefined)?.length ? [k] : [])),
+          privatePid: !!spec.linux?.namespaces?.some((n) => n.type === 'pid' && !n.path),
+        },
       }),
     ]);
     const args = conmonArgs({
@@ -178,7 +182,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
       // conmon recorded the exit: the runtime's state and cgroups (runc, crun without spawning
       // them: fast-delete.ts, crun-fast.ts) and conmon's files go away side by side.
       filesDone = conmonGone().then(() => files.remove(id, meta.bundleDir));
-      fast = isPlain(cli, 'runc') ? await deleteStoppedRunc(root, id, stats) : await deleteStoppedCrun(root, id, cgroupMounts, stats);
+      fast = isPlain(cli, 'runc') ? await deleteStoppedRunc(root, id, stats) : await deleteStoppedCrun(root, id, cgroupMounts, stats, meta.specFacts);
     }
     // Anything else, and anything still running, goes through `runtime delete`.
     if (!fast) {
@@ -202,7 +206,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
   };
 
   const start = async (id: string): Promise<void> => {
-    const cli = await cliOf(id);
+    const meta = await files.meta(id);
+    const cli = cliFor(meta.runtime);
     // runc and crun: release the init through its exec fifo (fifo-start.ts, crun-fast.ts);
     // anything else, or a fifo nobody waits on, goes through the runtime's own `start` for its
     // exact errors.
@@ -210,7 +215,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
       if (await startThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
       log.debug('exec fifo not ready; running runtime start', { id });
     } else if (isPlain(cli, 'crun')) {
-      if (await startCrunThroughFifo(paths.runtimeRoot(cli.binary.name), id)) return;
+      if (await startCrunThroughFifo(paths.runtimeRoot(cli.binary.name), id, meta.specFacts)) return;
       log.debug('exec fifo not ready; running runtime start', { id });
     }
     await cli.checked('start', [id], id);

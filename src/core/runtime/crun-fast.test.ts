@@ -69,3 +69,27 @@ test('delete removes the cgroup in every hierarchy and the state dir; leaves cas
     await rm(cg, { recursive: true, force: true });
   }
 });
+
+test('spec facts known at create stand in for crun’s copy of config.json', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'pier-crunfacts-'));
+  try {
+    const dir = path.join(root, 'c1');
+    await mkdir(dir);
+    // No config.json at all: the facts decide.
+    execFileSync('mkfifo', [path.join(dir, 'exec.fifo')]);
+    assert.equal(await startCrunThroughFifo(root, 'c1', { hooks: ['poststart'], privatePid: true }), false, 'poststart hooks');
+    const fd = openSync(path.join(dir, 'exec.fifo'), constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      assert.equal(await startCrunThroughFifo(root, 'c1', { hooks: ['prestart'], privatePid: true }), true);
+    } finally {
+      closeSync(fd);
+    }
+    await writeFile(path.join(dir, 'status'), JSON.stringify({ pid: 0, 'cgroup-path': '', scope: '', 'systemd-cgroup': false }));
+    assert.equal(await deleteStoppedCrun(root, 'c1', [], undefined, { hooks: ['poststop'], privatePid: true }), false, 'poststop hooks');
+    assert.equal(await deleteStoppedCrun(root, 'c1', [], undefined, { hooks: [], privatePid: false }), false, 'host pid namespace');
+    assert.equal(await deleteStoppedCrun(root, 'c1', [], undefined, { hooks: [], privatePid: true }), true);
+    await assert.rejects(access(dir));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

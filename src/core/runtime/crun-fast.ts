@@ -17,6 +17,7 @@ import { open, unlink } from 'node:fs/promises';
 import { readJsonIfExists } from '../../lib/atomic-file.js';
 import path from 'node:path';
 import { initAlive, removeCgroupsAndState } from './fast-delete.js';
+import type { SpecFacts } from './paths.js';
 
 /** The parts of crun's `status` file this module reads. */
 interface CrunStatus {
@@ -38,14 +39,24 @@ const hasHooks = (c: CrunConfig, kinds: string[]): boolean => kinds.some((k) => 
 /** The parsed file, or undefined when it is missing, unreadable or not JSON. */
 const readJson = <T>(file: string): Promise<T | undefined> => readJsonIfExists<T>(file).catch(() => undefined);
 
+/** The container's config: from `facts` known at create when given, else crun's copy of config.json. */
+async function configOf(dir: string, facts: SpecFacts | undefined): Promise<CrunConfig | undefined> {
+  if (!facts) return readJson<CrunConfig>(path.join(dir, 'config.json'));
+  return {
+    hooks: Object.fromEntries(facts.hooks.map((k) => [k, [{}]])),
+    linux: { namespaces: facts.privatePid ? [{ type: 'pid' }] : [] },
+  };
+}
+
 /**
  * Releases the created crun container `id` under state root `root` (see the file comment).
  * Resolves true once the init was released and the fifo removed; false when the caller must
- * run `crun start` (no fifo or nobody reading it, poststart hooks, unreadable config). Never throws.
+ * run `crun start` (no fifo or nobody reading it, poststart hooks, unreadable config). `facts`
+ * (from the spec, known at create) spare reading crun's copy of the config. Never throws.
  */
-export async function startCrunThroughFifo(root: string, id: string): Promise<boolean> {
+export async function startCrunThroughFifo(root: string, id: string, facts?: SpecFacts): Promise<boolean> {
   const dir = path.join(root, id);
-  const config = await readJson<CrunConfig>(path.join(dir, 'config.json'));
+  const config = await configOf(dir, facts);
   if (!config || hasHooks(config, ['poststart'])) return false;
   const fifo = path.join(dir, 'exec.fifo');
   let fh;
@@ -70,11 +81,17 @@ export async function startCrunThroughFifo(root: string, id: string): Promise<bo
  * Deletes the exited crun container `id` under state root `root`, removing its cgroup under each
  * of `cgroupMounts` (the host's cgroup mount points). Resolves true when done; false when the
  * caller must run `crun delete` (see the file comment). `stats.retries` counts the waits for a
- * cgroup still busy. Never throws.
+ * cgroup still busy; `facts` as for startCrunThroughFifo. Never throws.
  */
-export async function deleteStoppedCrun(root: string, id: string, cgroupMounts: string[], stats: { retries: number } = { retries: 0 }): Promise<boolean> {
+export async function deleteStoppedCrun(
+  root: string,
+  id: string,
+  cgroupMounts: string[],
+  stats: { retries: number } = { retries: 0 },
+  facts?: SpecFacts,
+): Promise<boolean> {
   const dir = path.join(root, id);
-  const [status, config] = await Promise.all([readJson<CrunStatus>(path.join(dir, 'status')), readJson<CrunConfig>(path.join(dir, 'config.json'))]);
+  const [status, config] = await Promise.all([readJson<CrunStatus>(path.join(dir, 'status')), configOf(dir, facts)]);
   if (!status || !config || hasHooks(config, ['poststop'])) return false;
   if (status['systemd-cgroup'] || status.scope) return false;
   const pidNs = config.linux?.namespaces?.find((n) => n.type === 'pid');

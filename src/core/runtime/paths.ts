@@ -45,4 +45,17 @@ export interface ContainerMeta {
   stdin: boolean;
   /** Close the container's stdin when a stdin client ends it (absent in old records: false). */
   stdinOnce?: boolean;
+  /**
+   * What the fast start/delete paths (crun-fast.ts) check in the spec, known at create so they
+   * need not read the runtime's copy of config.json back (absent in old records: they read it).
+   */
+  specFacts?: SpecFacts;
+}
+
+/** The parts of a container's spec that decide whether start/delete can skip the runtime. */
+export interface SpecFacts {
+  /** Hook kinds with at least one hook (e.g. "poststart"). */
+  hooks: string[];
+  /** The container gets a pid namespace of its own (not joined by path). */
+  privatePid: boolean;
 }
