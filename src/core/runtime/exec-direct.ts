@@ -51,6 +51,8 @@ export interface DirectExecDeps {
   execsDir: string;
   runtimePath: string;
   runtimeArgs: string[];
+  /** Extra environment for the runtime (PATH is always set). */
+  runtimeEnv?: Record<string, string>;
   /** Pipe maker (libc pipe2); bound per call when not given. */
   pipes?: PipeMaker;
 }
@@ -175,7 +177,7 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
     child = start(deps.runtimePath, directExecArgs({ runtimeArgs: deps.runtimeArgs, processFile, pidFile, id: opts.id }), {
       detached: true,
       stdio: [inp ? inp.read : 'ignore', out.write, err.write],
-      env: { PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+      env: { PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...deps.runtimeEnv },
     });
   } catch (e) {
     closeFds(out?.read, out?.write, err?.read, err?.write, inp?.read, inp?.write);

@@ -35,6 +35,8 @@ export interface ExecDeps {
   runtimeArgs: string[];
   /** libc pipe2 for the direct path, made once by the runtime wrapper (bound per exec when absent). */
   pipes?: PipeMaker;
+  /** Extra environment for the runtime on the direct path (e.g. `_LIBCONTAINER_CLONED_BINARY`). */
+  runtimeEnv?: Record<string, string>;
 }
 
 /** Builds conmon's argv for an exec session. Pure. */
@@ -105,7 +107,7 @@ function messageReader(stream: Readable): () => Promise<string> {
  */
 export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
   if (!opts.terminal && !opts.detach) {
-    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, pipes: deps.pipes }, opts);
+    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, runtimeEnv: deps.runtimeEnv, pipes: deps.pipes }, opts);
   }
   const dir = deps.sessionDir;
   await mkdir(path.join(dir, 'exits'), { recursive: true });
