@@ -158,3 +158,24 @@ test('close() detaches: stdin ends, output is dropped, the process still runs to
     await s.attach.closed;
   });
 });
+
+test('startExec: attached without a terminal runs directly; detached or TTY goes to conmon', async () => {
+  const { startExec } = await import('./exec.js');
+  await withRuntime(async (dir) => {
+    const deps = {
+      log: nullLogger,
+      conmonPath: path.join(dir, 'no-conmon'),
+      native: () => ({ closeInheritedOnExec: () => 0 }) as never,
+      runtimePath: process.execPath,
+      runtimeArgs: [path.join(dir, 'runtime.mjs')],
+    };
+    const proc = { args: ['sh', '-c', 'echo direct'], env: [`PATH=${process.env.PATH}`], cwd: '/', user: { uid: 0, gid: 0 } };
+    const s = await startExec({ ...deps, sessionDir: path.join(dir, 'execs', 'd1') }, { id: 'c', execId: 'd1', process: proc, terminal: false, stdin: false });
+    const out = collect(s.attach.stdout);
+    s.attach.stderr.resume();
+    assert.deepEqual([await out, await s.exit], ['direct\n', 0]);
+    // No conmon binary here: the conmon path fails, which shows it was taken.
+    await assert.rejects(startExec({ ...deps, sessionDir: path.join(dir, 'execs', 'd2') }, { id: 'c', execId: 'd2', process: proc, terminal: false, stdin: false, detach: true }));
+    await assert.rejects(startExec({ ...deps, sessionDir: path.join(dir, 'execs', 'd3') }, { id: 'c', execId: 'd3', process: proc, terminal: true, stdin: false }));
+  });
+});
