@@ -63,12 +63,24 @@ export function createNetnsFiles(deps: { log: Logger }): NetnsFiles {
   let native: { libc: NsLibc; hostFd: number } | undefined | null = null;
   const sys = () => (native === null ? (native = loadLibc(log)) : native);
 
+  /** Folders known to exist (made once; made again when one was deleted meanwhile). */
+  const made = new Set<string>();
   async function createFile(file: string): Promise<void> {
-    await mkdir(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
     const n = sys();
     if (n) n.libc.umount2(file, MNT_DETACH); // a leftover of a crashed daemon; EINVAL when none
     else await run('umount', ['-l', file]).catch(() => undefined);
-    closeSync(openSync(file, fsc.O_WRONLY | fsc.O_CREAT, 0o444));
+    try {
+      closeSync(openSync(file, fsc.O_WRONLY | fsc.O_CREAT, 0o444));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(dir, { recursive: true });
+      closeSync(openSync(file, fsc.O_WRONLY | fsc.O_CREAT, 0o444));
+    }
   }
 
   return {

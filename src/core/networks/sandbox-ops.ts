@@ -139,11 +139,13 @@ export function createSandboxOps(ctx: NetContext) {
       if (emit && sb.activated) ctx.events.emit('network', 'disconnect', ep.networkId, { container: sb.containerId, name: ep.networkName, type: ep.driver });
     }
     ctx.names.setUpstreams(sb.containerId, undefined);
+    // The namespace file goes first (its unmount is synchronous), its deletion alongside the rest.
+    const nsGone = sb.netns ? ctx.kernel.removeNetns(sb.netns) : undefined;
     await ctx.ports.release(ownerOf(sb));
     if (sb.activated) {
       const veths = sb.endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []));
       if (sb.netns) {
-        // The namespace goes with its file (below) once the process is gone, the pairs with it.
+        // The namespace goes with its file once the process is gone, the pairs with it.
         for (const v of veths) later(v);
       } else if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
         for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
@@ -155,7 +157,7 @@ export function createSandboxOps(ctx: NetContext) {
       await ctx.files.remove(sb.containerId);
       if (sb.ports.length) await ctx.applyFirewall().catch((e: Error) => ctx.log.warn('firewall apply failed on release', { err: e.message }));
     }
-    if (sb.netns) await ctx.kernel.removeNetns(sb.netns);
+    await nsGone;
   }
 
   /** Plumbs one endpoint into the namespace file `netns`. Throws Internal/NotFound from the kernel. */
