@@ -3,13 +3,12 @@
  * defaults, the rw layer, the container directory with its etc files, the record, `create`.
  */
 import { resolveLogConfig } from './logs-config.js';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContainerConfig, ContainerCreateRequest, ContainerCreateResponse, HostConfig } from '../../api/types.js';
 import { invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { writeFileVolatile } from '../../lib/atomic-file.js';
 import type { Ctx } from './context.js';
 import type { ContainerPaths, ContainerRecord } from './types.js';
 import { ZERO_TIME } from './types.js';
@@ -17,7 +16,7 @@ import { normalizeName, randomName } from './names.js';
 import { commandOf, mergeConfig } from './merge.js';
 import { validateHostConfig } from './validate.js';
 import { validateHealthConfig } from './health-rules.js';
-import { writeEtcFiles } from './etc-files.js';
+import { etcFilesFor, writeNewEtcFiles } from './etc-files.js';
 import { nameConflict } from './remove.js';
 import { nowNano } from './time.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './spec/index.js';
@@ -122,12 +121,9 @@ export async function create(
     const snapshot = { Id: id, Name: storedName, Image: image.id, Config: config, HostConfig: hostConfig, NetworkingConfig: req.NetworkingConfig ?? null };
     const etc = { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc, hostGatewayIp: ctx.deps.networks?.defaults.gateway || undefined };
     const files = async () => {
-      await mkdir(paths.root, { recursive: true, mode: 0o710 });
-      dirCreated = true;
-      await Promise.all([
-        writeEtcFiles(paths, etc),
-        writeFileVolatile(paths.config!, JSON.stringify(snapshot)),
-      ]);
+      const [, etcFiles] = await Promise.all([mkdir(paths.root, { recursive: true, mode: 0o710 }).then(() => (dirCreated = true)), etcFilesFor(etc)]);
+      // A new directory nobody reads yet: plain writes (see writeNewEtcFiles).
+      await Promise.all([writeNewEtcFiles(paths, etcFiles), writeFile(paths.config!, JSON.stringify(snapshot), { mode: 0o644 })]);
     };
     const layer = async () => {
       // An AutoRemove container's layer need not survive a host crash (daemon start removes the

@@ -1,15 +1,14 @@
 /**
  * The generated /etc/hostname, /etc/hosts and /etc/resolv.conf of a container. The builders
- * are pure; `writeEtcFiles` writes them into the container directory (atomically but without
- * fsync, as Docker).
+ * are pure; `etcFilesFor` + `writeNewEtcFiles` make them for a new container's directory
+ * (without fsync, as Docker).
  *
  * At create, network mode "host" copies the host's files; every other mode gets the
  * loopback-only hosts file of `--network none`. Containers on bridge/user networks get theirs
  * rewritten at every start with their addresses and links (network-attach.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { HostConfig } from '../../api/types.js';
-import { writeFileVolatile } from '../../lib/atomic-file.js';
 import type { ContainerPaths } from './types.js';
 
 const LOCAL_HOSTS = [
@@ -103,20 +102,33 @@ export async function readOr(file: string, fallback: string): Promise<string> {
   }
 }
 
+/** What a container's etc files hold at create. */
+export interface EtcFiles {
+  hostname: string;
+  hosts: string;
+  resolvConf: string;
+}
+
 /**
- * Writes hostname, hosts and resolv.conf for a container. `hostEtc` overrides the host files
- * read (tests). Throws fs errors from writing.
+ * The hostname, hosts and resolv.conf of a new container, from the host's files (`hostEtc`
+ * overrides the host files read: tests). Never throws.
  */
-export async function writeEtcFiles(
-  paths: ContainerPaths,
-  opts: { hostname: string; domainname?: string; hostConfig: HostConfig; hostEtc?: { hosts?: string; resolvConf?: string }; hostGatewayIp?: string },
-): Promise<void> {
+export async function etcFilesFor(opts: {
+  hostname: string;
+  domainname?: string;
+  hostConfig: HostConfig;
+  hostEtc?: { hosts?: string; resolvConf?: string };
+  hostGatewayIp?: string;
+}): Promise<EtcFiles> {
   const hc = opts.hostConfig;
   const hostMode = hc.NetworkMode === 'host';
-  const hostResolv = await readOr(opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', '');
+  const [hostResolv, hostHosts] = await Promise.all([
+    readOr(opts.hostEtc?.resolvConf ?? '/etc/resolv.conf', ''),
+    hostMode ? readOr(opts.hostEtc?.hosts ?? '/etc/hosts', LOCAL_HOSTS.join('\n') + '\n') : undefined,
+  ]);
   let hosts: string;
   if (hostMode) {
-    hosts = await readOr(opts.hostEtc?.hosts ?? '/etc/hosts', LOCAL_HOSTS.join('\n') + '\n');
+    hosts = hostHosts!;
     for (const e of hc.ExtraHosts ?? []) {
       const h = parseExtraHost(e);
       if (h) hosts += `${h.ip === HOST_GATEWAY && opts.hostGatewayIp ? opts.hostGatewayIp : h.ip}\t${h.name}\n`;
@@ -124,9 +136,19 @@ export async function writeEtcFiles(
   } else {
     hosts = buildHosts(hc.ExtraHosts, undefined, { hostGatewayIp: opts.hostGatewayIp });
   }
+  return { hostname: opts.hostname + '\n', hosts, resolvConf: buildResolvConf(hostResolv, hc, hostMode) };
+}
+
+/**
+ * Writes `files` into the directory of a container being created: plain writes, no temporary
+ * names, since nothing reads them before the container exists (a crash leaves a directory
+ * without a record, removed at daemon start). Throws fs errors.
+ */
+export async function writeNewEtcFiles(paths: ContainerPaths, files: EtcFiles): Promise<void> {
+  const mode = 0o644;
   await Promise.all([
-    writeFileVolatile(paths.hostname, opts.hostname + '\n'),
-    writeFileVolatile(paths.hosts, hosts),
-    writeFileVolatile(paths.resolvConf, buildResolvConf(hostResolv, hc, hostMode)),
+    writeFile(paths.hostname, files.hostname, { mode }),
+    writeFile(paths.hosts, files.hosts, { mode }),
+    writeFile(paths.resolvConf, files.resolvConf, { mode }),
   ]);
 }

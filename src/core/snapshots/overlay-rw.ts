@@ -34,9 +34,12 @@ export class OverlayRw extends RwDriverBase implements RwDriver {
   /** See Snapshotter.createRw; a volatile layer gets a `volatile` marker file. */
   async createRw(id: string, parent: string | null, opts: RwOptions = {}): Promise<void> {
     const dir = this.dir(id);
+    // The chain's metadata is read while buildRwDir checks that the layer does not exist yet.
+    const chainOf = this.layers.chain(parent);
+    chainOf.catch(() => {});
     await this.lock.with(id, () =>
       buildRwDir(this.home, dir, id, async (tmp) => {
-        const chain = await this.layers.chain(parent);
+        const chain = await chainOf;
         await mkdir(tmp, { mode: 0o755 });
         const dirs = chain.length === 0 ? ['diff', 'work', 'merged', 'empty'] : ['diff', 'work', 'merged'];
         await Promise.all(dirs.map((d) => mkdir(path.join(tmp, d), { mode: 0o755 })));
