@@ -203,6 +203,7 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
   if (pid === undefined && (spawnError || (await exit) !== 0)) {
     stdout.destroy();
     stdin?.destroy();
+    if (spawnError) stderr.destroy();
     const message = spawnError ? `cannot run ${deps.runtimePath}: ${spawnError.message}` : await readRest(stderr, STDERR_WAIT_MS);
     void removeFiles();
     deps.log.debug('direct exec failed', { id: opts.id, execId: opts.execId, message: message.trim() });
