@@ -79,6 +79,9 @@ describe('exec', { concurrency: false }, () => {
     assert.equal(big.stdout.split(' ')[0], createHash('md5').update(big.stderr).digest('hex'));
     assert.equal((await docker(['exec', 'ex1', 'sh', '-c', 'kill -9 $$'])).code, 137);
     assert.equal((await docker(['exec', 'ex1', 'sh', '-c', 'kill -TERM $$'])).code, 143);
+    // A program that prints what a runtime would and exits 255 is still just a program.
+    const mimic = await docker(['exec', 'ex1', 'sh', '-c', 'echo "executable file \\`x\\` not found in \\$PATH: No such file or directory" >&2; exit 255']);
+    assert.deepEqual([mimic.code, mimic.stdout, mimic.stderr], [255, '', 'executable file `x` not found in $PATH: No such file or directory\n']);
     const many = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => docker(['exec', 'ex1', 'sh', '-c', `echo ${i}; echo e${i} >&2; exit ${i}`])));
     assert.deepEqual(
       many.map((r) => [r.code, r.stdout, r.stderr]),
