@@ -114,24 +114,26 @@ export async function create(
     const holderNow = ctx.byName.get(storedName);
     if (holderNow !== id) throw nameConflict(storedName, holderNow ?? '');
 
-    // The rw layer and the container directory are made side by side; the record, written
-    // (and synced) last, is what makes the container exist: a crash before it leaves a directory
-    // and a layer without a record, which daemon start removes (restore.ts). config.v2.json is a
+    // The container directory first (daemon start removes a directory without a record, and
+    // the rw layer of the same id with it: restore.ts), then the rw layer beside the directory's
+    // files; the record, written last, is what makes the container exist. config.v2.json is a
     // snapshot for people (nothing reads it back), so it is not synced: the record is.
     const snapshot = { Id: id, Name: storedName, Image: image.id, Config: config, HostConfig: hostConfig, NetworkingConfig: req.NetworkingConfig ?? null };
     const etc = { hostname: config.Hostname, domainname: config.Domainname, hostConfig, hostEtc: ctx.opts.hostEtc, hostGatewayIp: ctx.deps.networks?.defaults.gateway || undefined };
-    const files = async () => {
-      const [, etcFiles] = await Promise.all([mkdir(paths.root, { recursive: true, mode: 0o710 }).then(() => (dirCreated = true)), etcFilesFor(etc)]);
-      // A new directory nobody reads yet: plain writes (see writeNewEtcFiles).
-      await Promise.all([writeNewEtcFiles(paths, etcFiles), writeFile(paths.config!, JSON.stringify(snapshot), { mode: 0o644 })]);
-    };
+    const t1 = performance.now();
+    const etcFiles = etcFilesFor(etc);
+    await mkdir(paths.root, { recursive: true, mode: 0o710 });
+    dirCreated = true;
     const layer = async () => {
       // An AutoRemove container's layer need not survive a host crash (daemon start removes the
       // container then): it is mounted volatile, no syncs of the data root at its exit.
       await ctx.deps.snapshots.createRw(id, image.topLayer, { volatile: hostConfig.AutoRemove });
       rwCreated = true;
     };
-    const t1 = performance.now();
+    // A new directory nobody reads yet: plain writes (see writeNewEtcFiles).
+    const files = async () => {
+      await Promise.all([writeNewEtcFiles(paths, await etcFiles), writeFile(paths.config!, JSON.stringify(snapshot), { mode: 0o644 })]);
+    };
     const failed = (await Promise.allSettled([layer(), files()])).find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const t2 = performance.now();
