@@ -11,7 +11,7 @@
  * returns to the daemon's namespace before anything else runs.
  */
 import koffi from 'koffi';
-import { closeSync, openSync, constants as fsc } from 'node:fs';
+import { closeSync, openSync, readFileSync, constants as fsc } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
@@ -187,44 +187,57 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     return fd;
   }
 
-  /** Sends one request; returns the first reply message's payload (after the header). Throws Internal with the error. */
-  async function request(fd: number, type: number, flags: number, body: Buffer): Promise<Buffer> {
-    const s = ++seq;
-    const head = Buffer.alloc(16);
-    head.writeUInt32LE(16 + body.length, 0);
-    head.writeUInt16LE(type, 4);
-    head.writeUInt16LE(NLM_F_REQUEST | flags, 6);
-    head.writeUInt32LE(s, 8);
-    const msg = Buffer.concat([head, body]);
+  /** One request of a batch. */
+  interface Req {
+    type: number;
+    flags: number;
+    body: Buffer;
+  }
+
+  /**
+   * Sends requests in one message (the kernel handles them in order, each on its own) and
+   * returns each one's reply payload (after the header; a NLMSG_ERROR's for acknowledged ones).
+   * Throws Internal with the first failed request's error, once all were answered.
+   */
+  async function requests(fd: number, reqs: Req[]): Promise<Buffer[]> {
+    const first = seq + 1;
+    seq += reqs.length;
+    const msg = Buffer.concat(reqs.flatMap((r, i) => {
+      const head = Buffer.alloc(16);
+      head.writeUInt32LE(16 + r.body.length, 0);
+      head.writeUInt16LE(r.type, 4);
+      head.writeUInt16LE(NLM_F_REQUEST | r.flags, 6);
+      head.writeUInt32LE(first + i, 8);
+      return [head, r.body, Buffer.alloc((4 - (r.body.length % 4)) % 4)];
+    }));
     if ((await call(libc.send, fd, msg, msg.length)) !== msg.length) throw internal('netlink send failed');
-    const buf = Buffer.alloc(16384);
-    for (;;) {
+    const replies: (Buffer | undefined)[] = reqs.map(() => undefined);
+    const errors: (number | undefined)[] = reqs.map(() => undefined);
+    let left = reqs.length;
+    const buf = Buffer.alloc(32768);
+    while (left > 0) {
       const n = await call(libc.recv, fd, buf, buf.length);
-      if (n < 0) throw internal('netlink recv failed');
+      if (n <= 0) throw internal('netlink recv failed');
       for (let off = 0; off + 16 <= n; ) {
         const len = buf.readUInt32LE(off);
         if (len < 16) break;
-        if (buf.readUInt32LE(off + 8) === s) {
-          if (buf.readUInt16LE(off + 4) === NLMSG_ERROR) {
-            const code = buf.readInt32LE(off + 16);
-            if (code !== 0) throw internal(`RTNETLINK answers: ${errnoName(-code)}`);
-          }
-          return Buffer.from(buf.subarray(off + 16, off + len));
+        const i = buf.readUInt32LE(off + 8) - first;
+        if (i >= 0 && i < reqs.length && replies[i] === undefined) {
+          replies[i] = Buffer.from(buf.subarray(off + 16, off + len));
+          if (buf.readUInt16LE(off + 4) === NLMSG_ERROR && buf.readInt32LE(off + 16) !== 0) errors[i] = -buf.readInt32LE(off + 16);
+          left--;
         }
         off += (len + 3) & ~3;
       }
     }
+    const failed = errors.find((e) => e !== undefined);
+    if (failed !== undefined) throw internal(`RTNETLINK answers: ${errnoName(failed)}`);
+    return replies as Buffer[];
   }
 
   const create = NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-  const ifindex = async (fd: number, name: string): Promise<number> => {
-    const reply = await request(fd, RTM_GETLINK, 0, Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(name)]])]));
-    if (reply.length < 16) throw internal(`cannot find device "${name}"`);
-    return reply.readInt32LE(4);
-  };
-  const up = (fd: number, index: number) => request(fd, RTM_SETLINK, NLM_F_ACK, ifinfo(index, IFF_UP, IFF_UP));
-  const noAddrGen = (fd: number, index: number) =>
-    request(fd, RTM_SETLINK, NLM_F_ACK, Buffer.concat([ifinfo(index), encodeAttrs([[IFLA_AF_SPEC, [[AF_INET6, [[IFLA_INET6_ADDR_GEN_MODE, u8(IN6_ADDR_GEN_MODE_NONE)]]]]]])]));
+  const byName = (name: string, flags = 0, change = 0, attrs: Attr[] = []) => Buffer.concat([ifinfo(0, flags, change), encodeAttrs([[IFLA_IFNAME, str(name)], ...attrs])]);
+  const noAddrGenAttr: Attr = [IFLA_AF_SPEC, [[AF_INET6, [[IFLA_INET6_ADDR_GEN_MODE, u8(IN6_ADDR_GEN_MODE_NONE)]]]]];
 
   return {
     async addVeth(o) {
@@ -238,36 +251,43 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
         host = open();
         inner = open(nsFd);
         const mtu = u32(Math.trunc(o.mtu));
-        const masterIndex = await ifindex(host, o.bridge);
+        const masterIndex = Number(readFileSync(`/sys/class/net/${o.bridge}/ifindex`, 'utf8').trim());
+        if (!Number.isInteger(masterIndex) || masterIndex <= 0) throw internal(`cannot find device "${o.bridge}"`);
         const peer = Buffer.concat([ifinfo(0), encodeAttrs([[IFLA_IFNAME, str(o.ifname)], [IFLA_MTU, mtu], [IFLA_ADDRESS, mac(o.mac)], [IFLA_NET_NS_FD, u32(nsFd)]])]);
-        await request(host, RTM_NEWLINK, create, Buffer.concat([ifinfo(0), encodeAttrs([
-          [IFLA_IFNAME, str(o.hostIfname)],
-          [IFLA_MTU, mtu],
-          [IFLA_MASTER, u32(masterIndex)],
-          [IFLA_LINKINFO, [[IFLA_INFO_KIND, str('veth')], [IFLA_INFO_DATA, [[VETH_INFO_PEER, peer]]]]],
-        ])]));
-        const hostSide = async () => {
-          const hostIndex = await ifindex(host, o.hostIfname);
-          await noAddrGen(host, hostIndex);
-          // Hairpin: a container reaching its own published port through the host comes back out of its own port.
-          await writeFile(`/sys/class/net/${o.hostIfname}/brport/hairpin_mode`, '1');
-          await up(host, hostIndex);
-        };
+        // Host end: created on its bridge, no IPv6 address generation, up.
+        await requests(host, [
+          { type: RTM_NEWLINK, flags: create, body: byName(o.hostIfname, 0, 0, [
+            [IFLA_MTU, mtu],
+            [IFLA_MASTER, u32(masterIndex)],
+            [IFLA_LINKINFO, [[IFLA_INFO_KIND, str('veth')], [IFLA_INFO_DATA, [[VETH_INFO_PEER, peer]]]]],
+          ]) },
+          { type: RTM_SETLINK, flags: NLM_F_ACK, body: byName(o.hostIfname, 0, 0, [noAddrGenAttr]) },
+          { type: RTM_SETLINK, flags: NLM_F_ACK, body: byName(o.hostIfname, IFF_UP, IFF_UP) },
+        ]);
+        // Hairpin: a container reaching its own published port through the host comes back out of its own port.
+        const hairpin = writeFile(`/sys/class/net/${o.hostIfname}/brport/hairpin_mode`, '1');
         const containerSide = async () => {
-          await up(inner, 1); // lo is always index 1 in a namespace
-          const index = await ifindex(inner, o.ifname);
-          await noAddrGen(inner, index);
+          const [, , link] = await requests(inner, [
+            { type: RTM_SETLINK, flags: NLM_F_ACK, body: ifinfo(1, IFF_UP, IFF_UP) }, // lo is always index 1 in a namespace
+            { type: RTM_SETLINK, flags: NLM_F_ACK, body: byName(o.ifname, 0, 0, [noAddrGenAttr]) },
+            { type: RTM_GETLINK, flags: 0, body: byName(o.ifname) },
+          ]);
+          const index = link!.length >= 16 ? link!.readInt32LE(4) : 0;
+          if (index <= 0) throw internal(`cannot find device "${o.ifname}"`);
           const ifa = Buffer.from([AF_INET, bits, 0, 0, 0, 0, 0, 0]);
           ifa.writeUInt32LE(index, 4);
-          await request(inner, RTM_NEWADDR, create, Buffer.concat([ifa, encodeAttrs([[IFA_LOCAL, ip4(addr)], [IFA_ADDRESS, ip4(addr)]])]));
-          await up(inner, index);
+          const batch: Req[] = [
+            { type: RTM_NEWADDR, flags: create, body: Buffer.concat([ifa, encodeAttrs([[IFA_LOCAL, ip4(addr)], [IFA_ADDRESS, ip4(addr)]])]) },
+            { type: RTM_SETLINK, flags: NLM_F_ACK, body: ifinfo(index, IFF_UP, IFF_UP) },
+          ];
           if (o.gateway) {
             const rt = Buffer.from([AF_INET, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, 0, RTN_UNICAST, 0, 0, 0, 0]);
-            await request(inner, RTM_NEWROUTE, create, Buffer.concat([rt, encodeAttrs([[RTA_GATEWAY, ip4(o.gateway)], [RTA_OIF, u32(index)]])]));
+            batch.push({ type: RTM_NEWROUTE, flags: create, body: Buffer.concat([rt, encodeAttrs([[RTA_GATEWAY, ip4(o.gateway)], [RTA_OIF, u32(index)]])]) });
           }
+          await requests(inner, batch);
         };
         // Both settle before the sockets close; the first error is the one reported.
-        const [h, c] = await Promise.allSettled([hostSide(), containerSide()]);
+        const [h, c] = await Promise.allSettled([hairpin, containerSide()]);
         if (h.status === 'rejected') throw h.reason;
         if (c.status === 'rejected') throw c.reason;
       } finally {
