@@ -3,7 +3,7 @@
  * CLI (runtime-cli.ts), conmon (conmon.ts), exit watching (exit-watch.ts), attach (attach.ts)
  * and resize (resize.ts). Holds no policy; see index.ts for the contract.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, internal, invalidArgument, isKind, notFound } from '../../lib/errors.js';
@@ -13,7 +13,6 @@ import { createAttachMux } from './attach-mux.js';
 import { startThroughFifo } from './fifo-start.js';
 import { deleteStoppedRunc } from './fast-delete.js';
 import { deleteStoppedCrun, startCrunThroughFifo } from './crun-fast.js';
-import { writeFileVolatile } from '../../lib/atomic-file.js';
 import { startExec } from './exec.js';
 import { sweepExecSessions } from './exec-sweep.js';
 import { hostCgroupMountPoints, instanceParentOf, removeEmptyCgroupParent } from './cgroup-parent.js';
@@ -97,7 +96,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     if (proc && o.terminal && o.consoleSize && o.consoleSize.height > 0 && o.consoleSize.width > 0) proc.consoleSize = { ...o.consoleSize };
     const spec = withSeccompBpf({ log, compiler: seccompBpf }, cli.binary, { ...o.spec, process: proc });
     await Promise.all([
-      writeFileVolatile(path.join(o.bundleDir, 'config.json'), JSON.stringify(spec)),
+      // Nothing reads the bundle's config.json before conmon runs the runtime: a plain write.
+      writeFile(path.join(o.bundleDir, 'config.json'), JSON.stringify(spec), { mode: 0o644 }),
       files.writeMeta({
         id: o.id,
         bundleDir: o.bundleDir,
