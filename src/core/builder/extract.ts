@@ -6,7 +6,7 @@
  * (a 100k-file context must not cost a syscall round trip per step), big ones are streamed.
  */
 import { chmod, lchown, link, lstat, mkdir, open, rm, symlink, utimes, type FileHandle } from 'node:fs/promises';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode } from '../../lib/errors.js';
@@ -14,8 +14,9 @@ import type { TarHeader } from '../../lib/tar/index.js';
 import { readContextPush, type BodySink, type Maybe } from './context-push.js';
 import { cleanPath } from '../../lib/dockerignore.js';
 import { resolveInRoot } from './paths.js';
-import { MemoDigest, type ContentMemo, type KeptFile } from './content-memo.js';
-import { dropDeferred, HELD_OVERHEAD, holdFile, materializeOne, type DeferredBodies } from './deferred.js';
+import type { ContentMemo, KeptFile } from './content-memo.js';
+import { dropDeferred, HELD_OVERHEAD, materializeOne, type DeferredBodies } from './deferred.js';
+import { fileSink, heldSink, joined, SMALL } from './extract-sinks.js';
 
 /** Options of extractTarInto. */
 export interface ExtractOptions {
@@ -50,61 +51,8 @@ export interface ExtractOptions {
   memoOut?: Map<string, KeptFile>;
 }
 
-const SMALL = 1 << 20;
 const WRITERS = 32;
 const UMASKED = 0o022;
-
-/** The pieces of a body gathered whole: one piece as it is, several concatenated. */
-function joined(pieces: Buffer[]): Buffer {
-  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-}
-
-/** Bytes a file streamed to disk gathers before one writev. */
-const WRITE_BATCH = 1 << 20;
-
-/**
- * A sink writing a big body to a new file `target` (opened by the caller), in batches,
- * hashing it when asked; at the end the file gets its mode, owner and mtime. Throws fs errors
- * (through the promises it returns).
- */
-function fileSink(fh: FileHandle, target: string, mode: number, mtime: Date, owner: { uid: number; gid: number } | undefined, hash: Hash | undefined, done: (hex: string | undefined) => void): BodySink {
-  let batch: Buffer[] = [];
-  let size = 0;
-  let closed = false;
-  const flush = async () => {
-    const b = batch;
-    batch = [];
-    size = 0;
-    for (let i = 0; i < b.length; i += 256) await fh.writev(b.slice(i, i + 256));
-  };
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await fh.close();
-  };
-  return {
-    data(piece) {
-      hash?.update(piece);
-      batch.push(piece);
-      size += piece.length;
-      if (size >= WRITE_BATCH) return flush().catch(async (e: unknown) => {
-        await close().catch(() => {});
-        throw e;
-      });
-    },
-    async end() {
-      try {
-        await flush();
-      } finally {
-        await close();
-      }
-      await chmod(target, mode);
-      if (owner) await lchown(target, owner.uid, owner.gid);
-      await utimes(target, mtime, mtime);
-      done(hash?.digest('hex'));
-    },
-  };
-}
 
 /**
  * Extracts a (possibly compressed) tar into `dir` (see the module comment). Throws
@@ -186,7 +134,7 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
     if (replace || (h.type !== 'file' && h.type !== 'directory') || (h.type === 'file' && !held && h.size > SMALL) || h.type === 'directory') {
       return slowEntry(h, name, target, owner, mode, replace);
     }
-    if (held) return heldSink(h, name, target, mode);
+    if (held) return heldSink(h, name, target, mode, opts);
     // A small file written by the pool of writers.
     const pieces: Buffer[] = [];
     return {
@@ -211,63 +159,6 @@ export async function extractTarInto(source: Readable, dir: string, opts: Extrac
             }
           })(),
         );
-      },
-    };
-  };
-
-  /** A regular file held in memory, nothing on disk (deferred.ts); hashed or compared as it arrives. */
-  const heldSink = (h: TarHeader, name: string, target: string, mode: number): BodySink => {
-    const defer = opts.defer!;
-    const hashes = opts.hashes!;
-    const mtimes = opts.mtimes!;
-    const hold = (chunks: Buffer[]) => {
-      mtimes.set(target, h.mtime);
-      holdFile(defer, target, chunks, mode, h.size);
-    };
-    if (h.size <= SMALL) {
-      const pieces: Buffer[] = [];
-      return {
-        data(piece) {
-          pieces.push(piece);
-        },
-        end() {
-          // A copy: a subarray would pin the whole socket chunk it came in.
-          const data = Buffer.from(joined(pieces));
-          if (opts.capture?.names.has(name)) opts.capture.files.set(name, data);
-          hashes.set(target, createHash('sha256').update(data).digest('hex'));
-          hold([data]);
-        },
-      };
-    }
-    const kept = opts.memo?.get(name, h.size);
-    if (kept) {
-      // The last context had a file of this name and size: compare instead of hashing.
-      const digest = new MemoDigest(kept);
-      return {
-        data(piece) {
-          digest.update(piece);
-        },
-        end() {
-          const hex = digest.digest();
-          const chunks = digest.body();
-          hashes.set(target, hex);
-          opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
-          hold(chunks);
-        },
-      };
-    }
-    const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    return {
-      data(piece) {
-        hash.update(piece);
-        chunks.push(piece);
-      },
-      end() {
-        const hex = hash.digest('hex');
-        hashes.set(target, hex);
-        opts.memoOut?.set(name, { chunks, size: h.size, digest: hex });
-        hold(chunks);
       },
     };
   };
