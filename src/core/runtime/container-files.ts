@@ -2,6 +2,7 @@
  * The wrapper's per-container files: meta.json (bundle dir, runtime, cgroups path) in the
  * persist dir, conmon's pid file, and cleanup of everything conmon and the wrapper created.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, rmdir, unlink } from 'node:fs/promises';
 import { removeDir } from './fast-delete.js';
 import path from 'node:path';
@@ -87,7 +88,8 @@ export function containerFiles(paths: RuntimePaths): ContainerFiles {
       const pid = await conmonPid(id);
       if (!pid) return false;
       try {
-        const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+        // procfs: answered from memory, so read at once rather than through the thread pool.
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
         return cmd.includes('conmon') && cmd.includes(id);
       } catch {
         return false;

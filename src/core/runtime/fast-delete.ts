@@ -8,6 +8,7 @@
  * `runc delete` itself: poststop hooks, Intel RDT, no private pid namespace (runc must then
  * kill leftovers in the cgroup), an init that still runs, nested cgroups, unreadable state.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,7 +31,8 @@ export async function initAlive(pid: number | undefined, start: number | undefin
   if (!pid) return false;
   let stat: string;
   try {
-    stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // procfs: answered from memory, so read at once rather than through the thread pool.
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return false;
   }
