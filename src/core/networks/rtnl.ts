@@ -56,7 +56,7 @@ const RT_TABLE_MAIN = 254;
 const RTPROT_BOOT = 3;
 const RTN_UNICAST = 1;
 
-type Async<A extends unknown[]> = { async: (...args: [...A, (err: unknown, res: number) => void]) => void };
+type Async<A extends unknown[]> = ((...args: A) => number) & { async: (...args: [...A, (err: unknown, res: number) => void]) => void };
 
 interface Libc {
   socket: (domain: number, type: number, proto: number) => number;
@@ -172,8 +172,19 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     return `errno ${n}`;
   };
   let seq = 0;
+  /** One call on koffi's worker threads; here, synchronously, when koffi's queue of async calls is full. */
   const call = (fn: Libc['send'], fd: number, b: Buffer, len: number) =>
-    new Promise<number>((resolve, reject) => fn.async(fd, b, len, 0, (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res))));
+    new Promise<number>((resolve, reject) => {
+      try {
+        fn.async(fd, b, len, 0, (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)));
+      } catch {
+        try {
+          resolve(fn(fd, b, len, 0));
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+    });
 
   function open(nsFd?: number): number {
     if (nsFd !== undefined && libc.setns(nsFd, CLONE_NEWNET) !== 0) throw internal(`setns: ${errnoName(koffi.errno())}`);
