@@ -79,9 +79,9 @@ async function killForRemoval(ctx: Ctx, rec: ContainerRecord): Promise<void> {
  * deleted after that, in the background: once the record is gone the container has left the
  * API's view, and a crash before the directory is gone leaves a directory without a record,
  * which daemon start removes (restore.ts). The caller holds the lock and the removing mark.
- * Throws snapshotter/record-store errors (the container is kept then, with its status back). Anonymous volumes
- * created for the container are removed when `opts.volumes` (`rm -v`), by default for
- * AutoRemove containers.
+ * Throws snapshotter/record-store errors (the container is kept then, with its status back).
+ * Anonymous volumes created for the container are removed when `opts.volumes` (`rm -v`), by
+ * default for AutoRemove containers.
  */
 export async function removeContainer(ctx: Ctx, rec: ContainerRecord, opts: { volumes?: boolean } = {}): Promise<void> {
   const t0 = performance.now();
