@@ -58,6 +58,8 @@ export function createMounter(): Mounter {
     return libc;
   };
   const abs = (cwd: string, p: string) => (path.isAbsolute(p) ? p : path.join(cwd, p));
+  // The overlay module's parameters are read once per mounter, not at every container start.
+  let features: Promise<string> | undefined;
   const isMountPoint = async (target: string): Promise<boolean> => {
     try {
       const [a, b] = await Promise.all([stat(target), stat(path.dirname(target))]);
@@ -73,7 +75,7 @@ export function createMounter(): Mounter {
       const c = lib();
       if (c && !/[,:\\]/.test(cwd)) {
         const lowers = lower.split(':').map((l) => abs(cwd, l));
-        const data = `lowerdir=${lowers.join(':')},upperdir=${abs(cwd, upper)},workdir=${abs(cwd, work)}${await featuresOff()}${extra}`;
+        const data = `lowerdir=${lowers.join(':')},upperdir=${abs(cwd, upper)},workdir=${abs(cwd, work)}${await (features ??= featuresOff())}${extra}`;
         if (data.length <= MOUNT_DATA_MAX && (await call((cb) => c.mount.async('overlay', target, 'overlay', 0, data, cb))) === 0) return;
       }
       await mountOverlay(cwd, lower, upper, work, target, extra);

@@ -58,10 +58,13 @@ export function rwDir(home: string, id: string): string {
  * at the rename), otherwise whatever `fill` or the rename throws. Callers hold the layer's lock.
  */
 export async function buildRwDir(home: string, dir: string, id: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  if (await pathExists(dir)) throw conflict(`rw layer ${id} already exists`);
+  // Checked while the layer is being filled (a conflict is rare; its work is then thrown away).
+  const exists = pathExists(dir);
+  exists.catch(() => {});
   const tmp = path.join(home, 'tmp', 'rw-' + randomBytes(8).toString('hex'));
   try {
     await fill(tmp);
+    if (await exists) throw conflict(`rw layer ${id} already exists`);
     await rename(tmp, dir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
