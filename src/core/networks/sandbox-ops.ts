@@ -16,12 +16,7 @@ import type { Sandbox } from './endpoints.js';
 import { formatIPv4, macForIp, parseCidr, parseIPv4 } from './ipam.js';
 import { planPorts, portMapOf } from './ports-plan.js';
 import { OPT, poolOf, type NetworkRecord } from './records.js';
-
-/**
- * How long the kernel gets to delete a dead container's veth with its namespace (it takes a
- * few ms; asynchronous) before a leftover is deleted by us — so `run --rm` spawns nothing here.
- */
-const VETH_GRACE_MS = 150;
+import { createVethReaper } from './veth-reaper.js';
 
 const HOST_MSG = 'container cannot be disconnected from host network or connected to host network';
 
@@ -175,22 +170,9 @@ export function createSandboxOps(ctx: NetContext) {
     }
   }
 
-  /** Host veths of dead containers awaiting the kernel's cleanup: name → the check to run (once). */
-  const pendingVeths = new Map<string, () => Promise<void>>();
+  const reaper = createVethReaper(ctx.kernel);
+  const later = (v: string) => reaper.later(v);
   const exists = (p: string) => access(p).then(() => true, () => false);
-  function later(v: string): void {
-    if (pendingVeths.has(v)) return;
-    let started: Promise<void> | undefined;
-    const check = () =>
-      (started ??= (async () => {
-        clearTimeout(timer);
-        pendingVeths.delete(v);
-        if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
-      })().catch(() => undefined));
-    const timer = setTimeout(() => void check(), VETH_GRACE_MS);
-    timer.unref();
-    pendingVeths.set(v, check);
-  }
 
   const routeCandidate = (ep: EndpointState) => !ctx.records.get(ep.networkId)?.internal;
 
@@ -377,9 +359,7 @@ export function createSandboxOps(ctx: NetContext) {
     },
 
     /** Waits for the background deletions of host veths (daemon shutdown). Never throws. */
-    async flush(): Promise<void> {
-      await Promise.all([...pendingVeths.values()].map((check) => check()));
-    },
+    flush: (): Promise<void> => reaper.flush(),
 
     /** Deletes what a sandbox of a container that is gone left on the host. Never throws. */
     async discard(sb: Sandbox): Promise<void> {
