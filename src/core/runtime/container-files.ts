@@ -3,13 +3,12 @@
  * persist dir, conmon's pid file, and cleanup of everything conmon and the wrapper created.
  */
 import { readFileSync } from 'node:fs';
-import { readFile, rmdir, unlink } from 'node:fs/promises';
+import { readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { removeDir } from './fast-delete.js';
 import path from 'node:path';
 import { readJsonIfExists } from '../../lib/atomic-file.js';
 import { errnoCode, notFound } from '../../lib/errors.js';
 import type { ContainerMeta, RuntimePaths } from './paths.js';
-import { writeFileVolatile } from '../../lib/atomic-file.js';
 
 /** Rethrows anything but ENOENT. */
 const ignoreMissing = (e: unknown): void => {
@@ -74,7 +73,9 @@ export function containerFiles(paths: RuntimePaths): ContainerFiles {
   return {
     async writeMeta(meta) {
       cache.delete(meta.id);
-      await writeFileVolatile(paths.metaFile(meta.id), JSON.stringify(meta));
+      // A plain write: it happens before conmon is started, so a crash cutting it short leaves a
+      // container nothing runs for, which metaIfExists treats as absent.
+      await writeFile(paths.metaFile(meta.id), JSON.stringify(meta), { mode: 0o644 });
       cache.set(meta.id, { ...meta });
     },
     metaIfExists,

@@ -4,6 +4,7 @@
  * and resize (resize.ts). Holds no policy; see index.ts for the contract.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { pathExists } from '../../lib/path-exists.js';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errnoCode, internal, invalidArgument, isKind, notFound } from '../../lib/errors.js';
@@ -175,7 +176,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
         await sleep(step);
       }
     };
-    const exited = (isPlain(cli, 'runc') || isPlain(cli, 'crun')) && (await exits.read(id).catch(() => undefined)) !== undefined;
+    // conmon writes its exit file under a temporary name and renames it: present means complete.
+    const exited = (isPlain(cli, 'runc') || isPlain(cli, 'crun')) && (await pathExists(paths.exitFile(id)).catch(() => false));
     let fast = false;
     let filesDone: Promise<void> | undefined;
     if (exited) {
