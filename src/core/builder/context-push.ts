@@ -3,10 +3,9 @@
  * they arrive, inside the source's 'data' events, and each piece of an entry's body is handed
  * to the consumer there and then. A consumer that needs no I/O for an entry (a held context
  * file, compared or hashed: deferred.ts, content-memo.ts) runs without a single promise per
- * chunk, and the received chunks die young (a 50 MB context arrives in ~2,000 socket chunks;
- * awaiting each through async iterators cost more than comparing them and kept them alive
- * long enough to be promoted, with a mark-compact per 20 MB). A consumer that needs I/O
- * returns a promise: the source is paused until it settles.
+ * chunk (a 50 MB context arrives in ~2,200 socket chunks; taking each through async iterators,
+ * ~5 promise hops apiece, cost ~14 ms of a cached rebuild's ~66 ms on the main thread). A
+ * consumer that needs I/O returns a promise: the source is paused until it settles.
  *
  * Headers are built as lib/tar's reader builds them (TarMetaRecords: ustar, GNU long names,
  * PAX local and global records). Input may end right after an entry's body without padding or
