@@ -67,15 +67,16 @@ export function parseSyncMessage(text: string): SyncResult {
 }
 
 /**
- * Spawns conmon detached with the sync pipe on fd 3 and the start pipe on fd 4, releases it,
- * and resolves with what it reports once `runtime create` finished. Throws Internal when
+ * Spawns conmon detached with the sync pipe on fd 3 and the start pipe on fd 4 (`opts.env` added
+ * to its environment, which the runtime inherits), releases it, and resolves with what it
+ * reports once `runtime create` finished. Throws Internal when
  * conmon cannot start or exits without reporting (with its stderr).
  */
 export function spawnConmon(
   deps: { log: Logger },
   conmonPath: string,
   args: string[],
-  opts: { cwd: string; timeoutMs?: number },
+  opts: { cwd: string; timeoutMs?: number; env?: Record<string, string> },
 ): Promise<SyncResult> {
   return new Promise((resolve, reject) => {
     const child = start(conmonPath, args, {
@@ -84,6 +85,7 @@ export function spawnConmon(
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        ...opts.env,
         _OCI_SYNCPIPE: '3',
         _OCI_STARTPIPE: '4',
       },

@@ -18,6 +18,7 @@ import { startExec } from './exec.js';
 import { sweepExecSessions } from './exec-sweep.js';
 import { hostCgroupMountPoints, instanceParentOf, removeEmptyCgroupParent } from './cgroup-parent.js';
 import { conmonArgs, spawnConmon } from './conmon.js';
+import { sealRuntimeBinary, type SealedBinary } from './exec-sealed-binary.js';
 import { containerFiles } from './container-files.js';
 import { createExitWatcher } from './exit-watch.js';
 import { createNativeCalls, type NativeCalls } from './native.js';
@@ -66,6 +67,15 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
   const exits = await createExitWatcher({ log }, { exitsDir: paths.exitsDir, conmonAlive: (id) => files.conmonAlive(id) });
   const clis = new Map<string, RuntimeCli>();
   for (const [name, bin] of table) clis.set(name, createRuntimeCli(bin, paths.runtimeRoot(name)));
+  // crun run from a read-only bind mount of itself skips its per-call self-copy and re-exec
+  // (exec-sealed-binary.ts); conmon runs `crun create` through it. Plain binary when unavailable.
+  const sealed = new Map<string, SealedBinary>();
+  for (const [name, cli] of clis) {
+    if (!isPlain(cli, 'crun')) continue;
+    await mkdir(path.join(options.execRoot, 'rt'), { recursive: true });
+    const s = sealRuntimeBinary({ log }, { binary: cli.binary.path, target: path.join(options.execRoot, 'rt', `${name}.sealed`) });
+    if (s) sealed.set(name, s);
+  }
   const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
   const nativeCalls = (): NativeCalls => (native ??= createNativeCalls());
@@ -115,7 +125,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     ]);
     const args = conmonArgs({
       id: o.id,
-      runtimePath: cli.binary.path,
+      runtimePath: sealed.get(cli.binary.name)?.path ?? cli.binary.path,
       runtimeArgs: cli.globalArgs,
       bundleDir: o.bundleDir,
       persistDir,
@@ -129,7 +139,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     log.debug('starting conmon', { id: o.id, args });
     nativeCalls().closeInheritedOnExec();
     const t1 = performance.now();
-    const r = await spawnConmon({ log }, conmonPath, args, { cwd: o.bundleDir });
+    const r = await spawnConmon({ log }, conmonPath, args, { cwd: o.bundleDir, env: sealed.get(cli.binary.name)?.env });
     if (!r.ok) {
       await cli.raw('delete', ['--force', o.id]).catch(() => undefined);
       await files.remove(o.id, undefined).catch(() => {});
@@ -285,6 +295,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     },
     close() {
       exits.close();
+      for (const s of sealed.values()) s.release();
       for (const p of cgroupParents) removeEmptyCgroupParent(cgroupMounts, p);
     },
   };
