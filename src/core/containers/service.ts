@@ -43,7 +43,10 @@ export type { ContainerRecord, ContainerServiceDeps, ContainerServiceOptions } f
  */
 export async function createContainerService(deps: ContainerServiceDeps, options: ContainerServiceOptions): Promise<ContainerService> {
   await mkdir(path.join(options.root, 'containers'), { recursive: true, mode: 0o710 });
-  const records = deps.records ?? (await openRecordStore<ContainerRecord>(path.join(options.root, 'metadata', 'containers')));
+  // A --rm container's record is written without fsync: after a host crash daemon start
+  // removes such containers anyway (restore.ts), as Docker does.
+  const volatile = (r: ContainerRecord): boolean => !!r.hostConfig.AutoRemove;
+  const records = deps.records ?? (await openRecordStore<ContainerRecord>(path.join(options.root, 'metadata', 'containers'), { volatile }));
   const ctx = createCtx(deps, options, records, new AttachHub());
 
   return {

@@ -19,6 +19,7 @@ import { sweepExecSessions } from './exec-sweep.js';
 import { hostCgroupMountPoints, instanceParentOf, removeEmptyCgroupParent } from './cgroup-parent.js';
 import { conmonArgs, spawnConmon } from './conmon.js';
 import { sealRuntimeBinary, type SealedBinary } from './exec-sealed-binary.js';
+import { createPipeMaker, type PipeMaker } from './exec-pipes.js';
 import { containerFiles } from './container-files.js';
 import { createExitWatcher } from './exit-watch.js';
 import { createNativeCalls, type NativeCalls } from './native.js';
@@ -76,6 +77,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const s = sealRuntimeBinary({ log }, { binary: cli.binary.path, target: path.join(options.execRoot, 'rt', `${name}.sealed`) });
     if (s) sealed.set(name, s);
   }
+  let pipes: PipeMaker | undefined;
   const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
   const nativeCalls = (): NativeCalls => (native ??= createNativeCalls());
@@ -272,8 +274,10 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
           conmonPath,
           native: nativeCalls,
           sessionDir: path.join(options.execRoot, 'execs', o.execId),
-          runtimePath: cli.binary.path,
+          runtimePath: sealed.get(cli.binary.name)?.path ?? cli.binary.path,
           runtimeArgs: cli.globalArgs,
+          runtimeEnv: sealed.get(cli.binary.name)?.env,
+          pipes: (pipes ??= createPipeMaker()),
         },
         o,
       );

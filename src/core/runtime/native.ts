@@ -4,7 +4,7 @@
  */
 import koffi from 'koffi';
 import net from 'node:net';
-import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { internal } from '../../lib/errors.js';
 
@@ -36,9 +36,9 @@ export interface PacketSocket {
   drain(): Buffer[];
 }
 
+const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
-const O_CLOEXEC_FLAG = 0o2000000;
 
 /** Handles to libc functions; created once per runtime instance. */
 export interface NativeCalls {
@@ -88,13 +88,10 @@ export function createNativeCalls(): NativeCalls {
       for (const name of fds) {
         const fd = Number(name);
         if (!(fd > 2)) continue;
-        try {
-          const m = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-          if (!m || (Number.parseInt(m[1]!, 8) & O_CLOEXEC_FLAG) !== 0) continue;
-          if (libc.fcntl(fd, F_SETFD, 'int', FD_CLOEXEC) === 0) changed++;
-        } catch {
-          /* fd closed meanwhile */
-        }
+        // F_GETFD answers from the fd table (no /proc read per fd); -1: closed meanwhile.
+        const flags = libc.fcntl(fd, F_GETFD);
+        if (flags < 0 || (flags & FD_CLOEXEC) !== 0) continue;
+        if (libc.fcntl(fd, F_SETFD, 'int', FD_CLOEXEC) === 0) changed++;
       }
       return changed;
     },

@@ -14,23 +14,12 @@ export function parseOomKill(text: string): number {
 
 /** True when an OOM kill was recorded for the container. Never throws. */
 export async function wasOomKilled(persistDir: string, cgroupsPath: string | undefined, cgroupRoot = '/sys/fs/cgroup'): Promise<boolean> {
-  try {
-    await access(path.join(persistDir, 'oom'));
-    return true;
-  } catch {
-    /* fall back to the cgroup */
-  }
-  if (!cgroupsPath || !cgroupsPath.startsWith('/')) return false;
-  const candidates = [
-    path.join(cgroupRoot, 'memory', cgroupsPath, 'memory.oom_control'),
-    path.join(cgroupRoot, cgroupsPath, 'memory.events'),
-  ];
-  for (const f of candidates) {
-    try {
-      if (parseOomKill(await readFile(f, 'utf8')) > 0) return true;
-    } catch {
-      /* absent */
-    }
-  }
-  return false;
+  // conmon's marker and the cgroup counters are read at once: one round trip before `die`.
+  const marker = access(path.join(persistDir, 'oom')).then(() => true, () => false);
+  const candidates = cgroupsPath?.startsWith('/')
+    ? [path.join(cgroupRoot, 'memory', cgroupsPath, 'memory.oom_control'), path.join(cgroupRoot, cgroupsPath, 'memory.events')]
+    : [];
+  const counters = candidates.map((f) => readFile(f, 'utf8').then((t) => parseOomKill(t) > 0, () => false));
+  const found = await Promise.all([marker, ...counters]);
+  return found.some(Boolean);
 }
