@@ -63,7 +63,15 @@ export async function startStubEngine(): Promise<StubEngine> {
       } else json(404, { message: `stub engine: no answer for ${req.method} ${url}` });
     });
   });
+  // Every connection, upgraded ones included (the http server forgets those), so stop() never
+  // waits on a socket whose client is gone.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket) => {
+    socket.resume();
     socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
     if ((req.url ?? '').includes('/exec/')) socket.end();
     else attached = socket;
@@ -75,8 +83,7 @@ export async function startStubEngine(): Promise<StubEngine> {
   return {
     env: { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: dir },
     async stop() {
-      attached?.destroy();
-      waiting?.destroy();
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((ok) => server.close(() => ok()));
       fs.rmSync(dir, { recursive: true, force: true });
     },
