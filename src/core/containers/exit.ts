@@ -98,23 +98,31 @@ const persistExit = (ctx: Ctx, rec: ContainerRecord): Promise<void> =>
   ctx.persist(rec).catch((e) => ctx.log.error('cannot write container record', { id: rec.id, error: (e as Error).message }));
 
 /**
- * Removes the exited AutoRemove container `rec` under its lock and the removing mark, unless it
- * is gone, running again or already being removed. When the removal fails the container stays,
- * exited, with that state written (remove.ts). Never throws (logs).
+ * Removes the exited AutoRemove container `rec` under its lock, unless it is gone or running
+ * again (see removeAutoRemoved). Never throws (logs).
  */
 export async function autoRemove(ctx: Ctx, rec: ContainerRecord): Promise<void> {
   await ctx.lock.with(rec.id, async () => {
     if (ctx.byId.get(rec.id) !== rec || rec.state.Running) return;
-    if (ctx.removing.has(rec.id)) return;
-    ctx.removing.add(rec.id);
-    try {
-      await removeContainer(ctx, rec);
-    } catch (e) {
-      ctx.log.warn('auto-remove failed', { id: rec.id, error: (e as Error).message });
-    } finally {
-      ctx.removing.delete(rec.id);
-    }
+    await removeAutoRemoved(ctx, rec, 'auto-remove');
   });
+}
+
+/**
+ * Removes AutoRemove container `rec` under the removing mark unless it is already being
+ * removed; the caller holds its lock. When the removal fails the container stays, exited, with
+ * that state written (remove.ts), and `what` names the failure in the log. Never throws.
+ */
+export async function removeAutoRemoved(ctx: Ctx, rec: ContainerRecord, what: string): Promise<void> {
+  if (ctx.removing.has(rec.id)) return;
+  ctx.removing.add(rec.id);
+  try {
+    await removeContainer(ctx, rec);
+  } catch (e) {
+    ctx.log.warn(`${what} failed`, { id: rec.id, error: (e as Error).message });
+  } finally {
+    ctx.removing.delete(rec.id);
+  }
 }
 
 /** True (and the restart scheduled) when the restart policy restarts the container after its exit. */

@@ -10,9 +10,8 @@ import { EngineError, conflict, notModified, toEngineError } from '../../lib/err
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 import { makeSpec } from './spec-input.js';
-import { watchExit } from './exit.js';
+import { removeAutoRemoved, watchExit } from './exit.js';
 import { nowNano } from './time.js';
-import { removeContainer } from './remove.js';
 import { startHealth } from './health.js';
 import { activateNetworking, beginPlumbing, prepareNetworking, releaseNetworking, type NetAttach } from './network-attach.js';
 
@@ -134,16 +133,7 @@ export async function startLocked(ctx: Ctx, rec: ContainerRecord, opts: { policy
     await Promise.all([snapshots.unmountRw(rec.id).catch(() => {}), releaseNetworking(ctx, rec)]);
     rec.state = { ...rec.state, Status: rec.hasBeenStarted ? 'exited' : 'created', Running: false, Restarting: false, Pid: 0, Error: err.message, ExitCode: startFailureCode(err.message) };
     await ctx.persist(rec).catch(() => {});
-    if (rec.hostConfig.AutoRemove && !ctx.removing.has(rec.id)) {
-      ctx.removing.add(rec.id);
-      try {
-        await removeContainer(ctx, rec);
-      } catch (re) {
-        ctx.log.warn('auto-remove after failed start failed', { id: rec.id, error: (re as Error).message });
-      } finally {
-        ctx.removing.delete(rec.id);
-      }
-    }
+    if (rec.hostConfig.AutoRemove) await removeAutoRemoved(ctx, rec, 'auto-remove after failed start');
     throw err;
   }
 }
