@@ -119,23 +119,21 @@ export async function prepareNetworking(ctx: Ctx, rec: ContainerRecord): Promise
     throw wrapPortError(e, rec.name.slice(1));
   }
   if (plan.sandboxKey) rec.net.sandboxKey = plan.sandboxKey;
-  {
-    const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
-    const hostResolv = await hostResolvP;
-    const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
-    const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
-    let resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
-    if (plan.nameservers) resolv = withNdots0(resolv);
-    await Promise.all([
-      writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
-      writeFileVolatile(rec.paths.hosts, hosts),
-      writeFileVolatile(rec.paths.resolvConf, resolv),
-    ]);
-    const env = links.flatMap(linkEnv);
-    if (env.length > 0) rec.net.linkEnv = env;
-    const network: SpecNetwork = plan.sandboxKey ? { mode: 'path', path: plan.sandboxKey } : { mode: 'new' };
-    return { network, env, prepared: true, plan };
-  }
+  const links = modeNetworkName(mode) === 'bridge' && !rec.modeDetached ? resolveLinks(ctx, rec) : [];
+  const hostResolv = await hostResolvP;
+  const self = plan.endpoints.filter((ep) => ep.ipv4).map((ep) => ({ ip: ep.ipv4, names: selfNames(rec.config.Hostname ?? '', rec.config.Domainname) }));
+  const hosts = buildHosts(hc.ExtraHosts, self, { hostGatewayIp: plan.hostGatewayIp, links: links.map(linkHostsLine) });
+  let resolv = buildResolvConf(hostResolv, { ...hc, Dns: plan.nameservers ?? hc.Dns });
+  if (plan.nameservers) resolv = withNdots0(resolv);
+  await Promise.all([
+    writeFileVolatile(rec.paths.hostname, (rec.config.Hostname ?? '') + '\n'),
+    writeFileVolatile(rec.paths.hosts, hosts),
+    writeFileVolatile(rec.paths.resolvConf, resolv),
+  ]);
+  const env = links.flatMap(linkEnv);
+  if (env.length > 0) rec.net.linkEnv = env;
+  const network: SpecNetwork = plan.sandboxKey ? { mode: 'path', path: plan.sandboxKey } : { mode: 'new' };
+  return { network, env, prepared: true, plan };
 }
 
 /**
