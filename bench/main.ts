@@ -20,6 +20,7 @@ import { registryMissing } from './workload.js';
 import { registryServe } from './measure-registry-serve.js';
 import { withClientFloor } from './client-floor.js';
 import { cgroupTuning } from './procs.js';
+import { contextRss } from './context-rss.js';
 
 interface Options {
   quick: boolean;
@@ -31,7 +32,7 @@ interface Options {
 }
 
 /** The figure groups, in run order. */
-const GROUPS = ['idle-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry', 'network', 'compose'];
+const GROUPS = ['idle-rss', 'context-rss', 'run-rm', 'sequential', 'concurrent', 'exec', 'ps', 'logs', 'build', 'save-load', 'registry', 'network', 'compose'];
 
 function parse(argv: readonly string[]): Options {
   const o: Options = { quick: false, engines: ['pier', 'docker'] };
@@ -130,6 +131,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const on = (g: string): boolean => !o.only?.length || o.only.includes(g);
     const q = o.quick;
     if (on('idle-rss')) await figure('idle-rss', figs, () => idleRss(engines, q ? 5 : 10));
+    // 1 GB / 100k-file build context (issue 6): peak daemon RSS, early while the daemons are fresh.
+    if (on('context-rss')) await figure('context-rss', figs, () => contextRss(engines, { log }));
     if (ls.length) {
       if (on('run-rm')) await figure('run-rm', figs, () => withClientFloor((round) => runRmLatency(ls, q ? 5 : 20, round), ['run', '--rm', 'busybox', 'true']));
       if (on('sequential')) await figure('sequential', figs, () => sequentialRuns(ls.filter((l) => l.client === 'docker'), q ? 10 : 50, q ? 1 : 2));
