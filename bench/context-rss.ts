@@ -6,7 +6,7 @@
  * 20 ms (/proc/<pid>/status VmRSS; dockerd adds its containerd); pierd's VmHWM, reset through
  * /proc/<pid>/clear_refs before each build, catches what falls between samples.
  *
- * In the benchmark: `npm run bench -- --only context-rss`. Alone, against a private pierd
+ * In the benchmark (last, on daemons of its own): `npm run bench -- --only context-rss`. Alone, against a private pierd
  * (dist/pierd.mjs, or PIER_TEST_PIERD): `node dist/bench/context-rss.js [--rounds N]
  * [--files N] [--size BYTES] [--after-ms MS]`; prints each round's figures.
  */
@@ -147,9 +147,30 @@ export async function contextRssRounds(engines: readonly BenchEngine[], o: Conte
   return out;
 }
 
-/** The benchmark group: peak RSS per engine over `rounds` builds (see the module comment). Throws as contextRssRounds. */
-export async function contextRss(engines: readonly BenchEngine[], o: ContextRssOptions = {}): Promise<Figure> {
-  const rounds = await contextRssRounds(engines, o);
+/**
+ * Starts a fresh private daemon per engine in `names` (busybox loaded), so neither earlier
+ * groups' memory nor this group's leftovers (a 1 GB context being removed) touch other figures,
+ * runs contextRssRounds on them and stops them. Throws when a daemon cannot start, as
+ * contextRssRounds otherwise.
+ */
+export async function contextRssFresh(names: readonly ('pier' | 'docker')[], o: ContextRssOptions = {}): Promise<RssRound[]> {
+  const engines: BenchEngine[] = [];
+  try {
+    for (const name of names) {
+      const daemon = await startDaemon({ engine: name, name: `ctxrss${name}`, startTimeoutMs: 60_000 });
+      engines.push({ name, daemon });
+      await loadBusybox(daemon);
+    }
+    await new Promise((ok) => setTimeout(ok, 1000));
+    return await contextRssRounds(engines, o);
+  } finally {
+    for (const e of engines) await e.daemon.stop().catch(() => undefined);
+  }
+}
+
+/** The benchmark group: peak RSS per engine over `rounds` builds on fresh daemons (see the module comment). Throws as contextRssFresh. */
+export async function contextRss(names: readonly ('pier' | 'docker')[], o: ContextRssOptions = {}): Promise<Figure> {
+  const rounds = await contextRssFresh(names, o);
   const peak = (x: RssRound) => Math.max(x.during, x.after, Number.isNaN(x.hwm) ? 0 : x.hwm);
   const mb = ((o.files ?? 100_000) * (o.size ?? 10_240)) / 1e6;
   return {
@@ -158,18 +179,18 @@ export async function contextRss(engines: readonly BenchEngine[], o: ContextRssO
     unit: 'MB',
     skipped: [],
     notes: [
-      `docker build (DOCKER_BUILDKIT=0) of FROM busybox + RUN true; peak of VmRSS sampled every 20 ms during the build and ${(o.afterMs ?? 5000) / 1000} s after it (pierd: and its VmHWM); dockerd's figure includes containerd`,
+      `docker build (DOCKER_BUILDKIT=0) of FROM busybox + RUN true on a freshly started daemon; peak of VmRSS sampled every 20 ms during the build and ${(o.afterMs ?? 5000) / 1000} s after it (pierd: and its VmHWM); dockerd's figure includes containerd`,
       ...rounds.map((x) => `${x.engine}: before ${x.before.toFixed(0)} MB, during ${x.during.toFixed(0)} MB, after ${x.after.toFixed(0)} MB${Number.isNaN(x.hwm) ? '' : `, VmHWM ${x.hwm.toFixed(0)} MB`}`),
     ],
-    series: engines.map((e) => ({
-      label: e.name === 'pier' ? 'pierd' : 'dockerd + containerd',
-      engine: e.name,
-      summary: summarize(rounds.filter((x) => x.engine === e.name).map(peak)),
+    series: names.map((name) => ({
+      label: name === 'pier' ? 'pierd' : 'dockerd + containerd',
+      engine: name,
+      summary: summarize(rounds.filter((x) => x.engine === name).map(peak)),
     })),
   };
 }
 
-/** Standalone: a private pierd, busybox loaded, the rounds printed. Resolves with an exit code. */
+/** Standalone: a fresh private pierd, the rounds printed. Resolves with an exit code. */
 async function standalone(argv: readonly string[]): Promise<number> {
   const o: ContextRssOptions = { rounds: 1, log: (s) => process.stdout.write(`${s}\n`) };
   for (let i = 0; i < argv.length; i++) {
@@ -181,17 +202,10 @@ async function standalone(argv: readonly string[]): Promise<number> {
     else if (a === '--after-ms') o.afterMs = v;
     else throw new Error(`unknown argument ${a}`);
   }
-  const daemon = await startDaemon({ engine: 'pier', name: 'ctxrss', startTimeoutMs: 60_000 });
-  try {
-    await loadBusybox(daemon);
-    await new Promise((ok) => setTimeout(ok, 1000));
-    const rounds = await contextRssRounds([{ name: 'pier', daemon }], o);
-    const peaks = rounds.map((x) => Math.max(x.during, x.after, x.hwm));
-    process.stdout.write(`peak RSS per round (MB): ${peaks.map((p) => p.toFixed(0)).join(' ')}\n`);
-    return 0;
-  } finally {
-    await daemon.stop().catch(() => undefined);
-  }
+  const rounds = await contextRssFresh(['pier'], o);
+  const peaks = rounds.map((x) => Math.max(x.during, x.after, x.hwm));
+  process.stdout.write(`peak RSS per round (MB): ${peaks.map((p) => p.toFixed(0)).join(' ')}\n`);
+  return 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
