@@ -89,6 +89,7 @@ export function evaluateTargets(figs: readonly Figure[]): TargetResult[] {
   one('monitor-rss', 'pierd', 3, 'MB', 'conmon ≤ 3 MB RSS per container');
   one('idle-rss', 'pierd', 80, 'MB', 'pierd idle ≤ 80 MB RSS');
   one('ps-1000', 'pierd', 100, 'ms', '`ps -a` with 1000 containers ≤ 100 ms');
+  one('context-rss', 'pierd', 300, 'MB', 'pierd peak RSS ≤ 300 MB with a 1 GB / 100k-file build context');
   const serve = medianOf(by('registry-serve'), 'pier registry');
   out.push({ text: '`pier registry` serves a 200 MB blob at ≥ 500 MiB/s', met: serve === undefined ? null : serve >= 500, detail: serve === undefined ? 'not measured' : `${serve.toFixed(0)} MiB/s` });
   for (const t of RATIO_TARGETS) {
@@ -141,8 +142,9 @@ export function writeReport(figs: readonly Figure[], machine: MachineInfo, paths
       "so in the general figures every Pier container gets a veth and an address and Docker's get none (the comparison favours Docker)" +
       (figs.some((f) => f.id === 'net-setup') ? '; in the networking figures (bridge, setup cost, DNS) Docker runs with a bridge of its own: see their notes.' : '.'),
     '',
-    'Reproduce with `npm run bench` (about 5 minutes on 2 cores; logs 100 MiB, build with a 50 MB COPY, a ~200 MB image for save/load and push/pull) ' +
+    'Reproduce with `npm run bench` (about 7 minutes on 2 cores; logs 100 MiB, build with a 50 MB COPY, a ~200 MB image for save/load and push/pull) ' +
       'or `npm run bench -- --quick` (fewer rounds; 20 MiB logs, 10 MB COPY, ~40 MB image); `-- --only logs,build,…` measures some groups. ' +
+      'The `context-rss` group (1 GB / 100k-file build context) runs last, on daemons started for it alone, and writes ~1 GB of temporary files (deleted after). ' +
       'Builds use the legacy builder (`DOCKER_BUILDKIT=0`) on both engines; push/pull go to Debian\'s `docker-registry`, started by the bench on a free 127.0.0.1 port with temporary storage and stopped after. ' +
       'Other work may share the machine: absolute numbers are noisy, so prefer the Pier/Docker ratios, which come from alternating runs. For throughputs (MiB/s) higher is better. ' +
       'The pier CLI lane runs `bin/pier`, the launcher users run (sh, then node on the CLI bundle with its V8 code cache; the launcher drops `NODE_EXTRA_CA_CERTS`, whose CA bundle Node would parse at every start although the CLI makes no TLS connection).',

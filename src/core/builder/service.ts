@@ -1,16 +1,17 @@
 /** The builder service: wires the cache and the temp area, and runs builds (see index.ts). */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Builder, BuilderDeps, BuilderOptions } from './index.js';
 import { createBuildCache } from './cache.js';
 import { runBuild } from './build.js';
 import { createContentMemo } from './content-memo.js';
+import { removeTree } from './remove-tree.js';
 
 /** Creates the builder. Clears leftovers of builds interrupted by a daemon stop. Never throws. */
 export async function createBuilder(deps: BuilderDeps, opts: BuilderOptions): Promise<Builder> {
   const base = path.join(opts.root, 'builder');
   const tmp = path.join(base, 'tmp');
-  await rm(tmp, { recursive: true, force: true }).catch(() => {});
+  // A few requests at a time: a huge interrupted context would otherwise start one per file.
+  await removeTree(tmp).catch(() => {});
   const cache = createBuildCache(path.join(base, 'cache'));
   const memo = createContentMemo();
   return {
