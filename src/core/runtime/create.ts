@@ -24,7 +24,7 @@ import { containerFiles } from './container-files.js';
 import { createExitWatcher } from './exit-watch.js';
 import { createNativeCalls, type NativeCalls } from './native.js';
 import { wasOomKilled } from './oom.js';
-import { runtimePaths } from './paths.js';
+import { runtimePaths, specFactsOf } from './paths.js';
 import { writeReopenLog, writeResize } from './ctl.js';
 import { createRuntimeCli, type RuntimeCli } from './runtime-cli.js';
 import { createError } from './runtime-errors.js';
@@ -77,6 +77,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     const s = sealRuntimeBinary({ log }, { binary: cli.binary.path, target: path.join(options.execRoot, 'rt', `${name}.sealed`) });
     if (s) sealed.set(name, s);
   }
+  /** The binary to run `cli`'s runtime from, with the environment that goes with it. */
+  const binaryOf = (cli: RuntimeCli): { path: string; env?: Record<string, string> } => sealed.get(cli.binary.name) ?? { path: cli.binary.path };
   let pipes: PipeMaker | undefined;
   const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
@@ -119,15 +121,12 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
         terminal: o.terminal,
         stdin: o.stdin,
         stdinOnce: o.stdinOnce,
-        specFacts: {
-          hooks: Object.entries(spec.hooks ?? {}).flatMap(([k, v]) => ((v as unknown[] | undefined)?.length ? [k] : [])),
-          privatePid: !!spec.linux?.namespaces?.some((n) => n.type === 'pid' && !n.path),
-        },
+        specFacts: specFactsOf(spec),
       }),
     ]);
     const args = conmonArgs({
       id: o.id,
-      runtimePath: sealed.get(cli.binary.name)?.path ?? cli.binary.path,
+      runtimePath: binaryOf(cli).path,
       runtimeArgs: cli.globalArgs,
       bundleDir: o.bundleDir,
       persistDir,
@@ -141,7 +140,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     log.debug('starting conmon', { id: o.id, args });
     nativeCalls().closeInheritedOnExec();
     const t1 = performance.now();
-    const r = await spawnConmon({ log }, conmonPath, args, { cwd: o.bundleDir, env: sealed.get(cli.binary.name)?.env });
+    const r = await spawnConmon({ log }, conmonPath, args, { cwd: o.bundleDir, env: binaryOf(cli).env });
     if (!r.ok) {
       await cli.raw('delete', ['--force', o.id]).catch(() => undefined);
       await files.remove(o.id, undefined).catch(() => {});
@@ -274,9 +273,9 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
           conmonPath,
           native: nativeCalls,
           sessionDir: path.join(options.execRoot, 'execs', o.execId),
-          runtimePath: sealed.get(cli.binary.name)?.path ?? cli.binary.path,
+          runtimePath: binaryOf(cli).path,
           runtimeArgs: cli.globalArgs,
-          runtimeEnv: sealed.get(cli.binary.name)?.env,
+          runtimeEnv: binaryOf(cli).env,
           pipes: (pipes ??= createPipeMaker()),
         },
         o,

@@ -17,7 +17,7 @@ import { open, unlink } from 'node:fs/promises';
 import { readJsonIfExists } from '../../lib/atomic-file.js';
 import path from 'node:path';
 import { initAlive, removeCgroupsAndState } from './fast-delete.js';
-import type { SpecFacts } from './paths.js';
+import { specFactsOf, type SpecFacts, type SpecFactsSource } from './paths.js';
 
 /** The parts of crun's `status` file this module reads. */
 interface CrunStatus {
@@ -28,24 +28,14 @@ interface CrunStatus {
   'systemd-cgroup'?: boolean;
 }
 
-/** The parts of the config.json copy in crun's state directory this module reads. */
-interface CrunConfig {
-  hooks?: Record<string, unknown[] | null> | null;
-  linux?: { namespaces?: { type?: string; path?: string }[] };
-}
-
-const hasHooks = (c: CrunConfig, kinds: string[]): boolean => kinds.some((k) => (c.hooks?.[k]?.length ?? 0) > 0);
-
 /** The parsed file, or undefined when it is missing, unreadable or not JSON. */
 const readJson = <T>(file: string): Promise<T | undefined> => readJsonIfExists<T>(file).catch(() => undefined);
 
-/** The container's config: from `facts` known at create when given, else crun's copy of config.json. */
-async function configOf(dir: string, facts: SpecFacts | undefined): Promise<CrunConfig | undefined> {
-  if (!facts) return readJson<CrunConfig>(path.join(dir, 'config.json'));
-  return {
-    hooks: Object.fromEntries(facts.hooks.map((k) => [k, [{}]])),
-    linux: { namespaces: facts.privatePid ? [{ type: 'pid' }] : [] },
-  };
+/** The container's spec facts: `facts` known at create when given, else read from crun's copy of config.json. */
+async function factsOf(dir: string, facts: SpecFacts | undefined): Promise<SpecFacts | undefined> {
+  if (facts) return facts;
+  const config = await readJson<SpecFactsSource>(path.join(dir, 'config.json'));
+  return config ? specFactsOf(config) : undefined;
 }
 
 /**
@@ -56,8 +46,8 @@ async function configOf(dir: string, facts: SpecFacts | undefined): Promise<Crun
  */
 export async function startCrunThroughFifo(root: string, id: string, facts?: SpecFacts): Promise<boolean> {
   const dir = path.join(root, id);
-  const config = await configOf(dir, facts);
-  if (!config || hasHooks(config, ['poststart'])) return false;
+  const spec = await factsOf(dir, facts);
+  if (!spec || spec.hooks.includes('poststart')) return false;
   const fifo = path.join(dir, 'exec.fifo');
   let fh;
   try {
@@ -91,11 +81,9 @@ export async function deleteStoppedCrun(
   facts?: SpecFacts,
 ): Promise<boolean> {
   const dir = path.join(root, id);
-  const [status, config] = await Promise.all([readJson<CrunStatus>(path.join(dir, 'status')), configOf(dir, facts)]);
-  if (!status || !config || hasHooks(config, ['poststop'])) return false;
+  const [status, spec] = await Promise.all([readJson<CrunStatus>(path.join(dir, 'status')), factsOf(dir, facts)]);
+  if (!status || !spec || spec.hooks.includes('poststop') || !spec.privatePid) return false;
   if (status['systemd-cgroup'] || status.scope) return false;
-  const pidNs = config.linux?.namespaces?.find((n) => n.type === 'pid');
-  if (!pidNs || pidNs.path) return false;
   if (await initAlive(status.pid, status['process-start-time'])) return false;
   const cg = status['cgroup-path'] ?? '';
   if (cg && (!cg.startsWith('/') || cg === '/' || cg.split('/').includes('..') || cgroupMounts.length === 0)) return false;

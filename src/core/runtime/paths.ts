@@ -59,3 +59,17 @@ export interface SpecFacts {
   /** The container gets a pid namespace of its own (not joined by path). */
   privatePid: boolean;
 }
+
+/** The parts of an OCI spec (or the runtime's copy of it) that SpecFacts are read from. */
+export interface SpecFactsSource {
+  hooks?: Record<string, unknown[] | null | undefined> | null;
+  linux?: { namespaces?: { type?: string; path?: string }[] };
+}
+
+/** The SpecFacts of `spec`. Pure. */
+export function specFactsOf(spec: SpecFactsSource): SpecFacts {
+  return {
+    hooks: Object.entries(spec.hooks ?? {}).flatMap(([k, v]) => (v?.length ? [k] : [])),
+    privatePid: !!spec.linux?.namespaces?.some((n) => n.type === 'pid' && !n.path),
+  };
+}
