@@ -92,7 +92,7 @@ export async function recordExit(ctx: Ctx, id: string, status: ExitStatus, opts:
 }
 
 /** An exited AutoRemove container that no restart policy brings back: removal follows its exit. */
-const willBeRemoved = (rec: ContainerRecord): boolean => !!rec.hostConfig.AutoRemove && !rec.state.Restarting;
+export const willBeRemoved = (rec: ContainerRecord): boolean => !!rec.hostConfig.AutoRemove && !rec.state.Restarting;
 
 const persistExit = (ctx: Ctx, rec: ContainerRecord): Promise<void> =>
   ctx.persist(rec).catch((e) => ctx.log.error('cannot write container record', { id: rec.id, error: (e as Error).message }));

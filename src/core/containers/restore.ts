@@ -12,7 +12,7 @@ import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 import type { ExitStatus, RuntimeState } from '../runtime/index.js';
 import { nowNano } from './time.js';
-import { autoRemove, recordExit, watchExit } from './exit.js';
+import { autoRemove, recordExit, watchExit, willBeRemoved } from './exit.js';
 import { startOnDaemonStart } from './restart.js';
 import { startHealth } from './health.js';
 
@@ -88,7 +88,7 @@ async function restoreOne(ctx: Ctx, rec: ContainerRecord, st: RuntimeState | und
       await runtime.delete(rec.id, true).catch(() => ctx.staleRuntime.add(rec.id));
       await snapshots.unmountRw(rec.id).catch(() => {});
     }
-    if (rec.hostConfig.AutoRemove && !rec.state.Restarting) await autoRemove(ctx, rec);
+    if (willBeRemoved(rec)) await autoRemove(ctx, rec);
     return;
   }
   if (st && st.status === 'created') return adopt(ctx, rec, st);
