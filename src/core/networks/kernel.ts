@@ -3,7 +3,7 @@
  * addresses and routes inside a container's network namespace, host routes and sysctls.
  *
  * A veth pair — the change of every container start — is made over rtnetlink from this process
- * (rtnl.ts: no spawn). Every other change is one `ip -batch -` (host side) or
+ * (rtnl.ts: no spawn), and links are deleted the same way. Every other change is one `ip -batch -` (host side) or
  * `nsenter --net=<namespace file> ip -batch -` (container side) run through lib/exec.ts (so
  * does a veth pair when koffi is unavailable: two spawns). Namespaces
  * are addressed by a file (a container's persistent namespace, see netns.ts, or
@@ -153,6 +153,13 @@ export function createNetKernel(deps: NetKernelDeps): NetKernel {
   }
 
   async function deleteLink(name: string): Promise<void> {
+    const nl = netlink();
+    if (nl) {
+      await nl.deleteLink(name).catch((e: Error) => {
+        if (!/No such device/.test(e.message)) log.debug('link delete failed', { name, err: e.message });
+      });
+      return;
+    }
     try {
       if (!(await linkExists(name))) return;
       const err = await batch([`link del ${batchWord('link name', name)}`]);

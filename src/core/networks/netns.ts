@@ -4,8 +4,8 @@
  * while the runtime creates the process, and joined by the runtime through that path.
  *
  * Creation is three system calls on the calling thread through koffi — unshare(CLONE_NEWNET)
- * (only this thread moves), a bind mount of /proc/thread-self/ns/net on the file, setns back to
- * the daemon's namespace — about half a millisecond with nothing else running meanwhile, where
+ * (only this thread moves: thread-netns.ts), a bind mount of /proc/thread-self/ns/net on the
+ * file, setns back to the daemon's namespace — about half a millisecond with nothing else running meanwhile, where
  * `unshare --net=FILE true` costs a spawn (~4 ms). Without koffi it falls back to that spawn.
  * Removal is umount2(MNT_DETACH) and unlink: the kernel destroys the namespace (and the
  * container ends of its veths) once no process is in it any more.
@@ -17,17 +17,8 @@ import path from 'node:path';
 import { run } from '../../lib/exec.js';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
-
-const CLONE_NEWNET = 0x40000000;
-const MS_BIND = 4096;
-const MNT_DETACH = 2;
-
-interface NsLibc {
-  unshare: (flags: number) => number;
-  setns: (fd: number, type: number) => number;
-  mount: (src: string, target: string, fstype: string | null, flags: number, data: null) => number;
-  umount2: (target: string, flags: number) => number;
-}
+import { MNT_DETACH, MS_BIND, loadMountCalls, type MountCalls } from '../../lib/mount-calls.js';
+import { createThreadNetns, type ThreadNetns } from './thread-netns.js';
 
 /** Creates and removes namespace files. */
 export interface NetnsFiles {
@@ -38,19 +29,9 @@ export interface NetnsFiles {
 }
 
 /** Loads the namespace system calls; undefined when koffi or libc cannot be loaded. */
-function loadLibc(log: Logger): { libc: NsLibc; hostFd: number } | undefined {
+function loadLibc(log: Logger): { libc: MountCalls; thread: ThreadNetns } | undefined {
   try {
-    const lib = koffi.load('libc.so.6');
-    const libc: NsLibc = {
-      unshare: lib.func('int unshare(int)') as NsLibc['unshare'],
-      setns: lib.func('int setns(int, int)') as NsLibc['setns'],
-      mount: lib.func('int mount(const char *, const char *, const char *, unsigned long, const void *)') as NsLibc['mount'],
-      umount2: lib.func('int umount2(const char *, int)') as NsLibc['umount2'],
-    };
-    // The daemon's own namespace, to return to after each creation (kept open for its lifetime;
-    // libuv opens with O_CLOEXEC, so children never inherit it).
-    const hostFd = openSync('/proc/thread-self/ns/net', fsc.O_RDONLY);
-    return { libc, hostFd };
+    return { libc: loadMountCalls(), thread: createThreadNetns({ log }) };
   } catch (e) {
     log.warn('network namespaces through koffi unavailable, spawning unshare', { err: (e as Error).message });
     return undefined;
@@ -60,7 +41,7 @@ function loadLibc(log: Logger): { libc: NsLibc; hostFd: number } | undefined {
 /** Builds the namespace file operations (see the file comment). */
 export function createNetnsFiles(deps: { log: Logger }): NetnsFiles {
   const log = deps.log;
-  let native: { libc: NsLibc; hostFd: number } | undefined | null = null;
+  let native: { libc: MountCalls; thread: ThreadNetns } | undefined | null = null;
   const sys = () => (native === null ? (native = loadLibc(log)) : native);
 
   /** Folders known to exist (made once; made again when one was deleted meanwhile). */
@@ -96,16 +77,13 @@ export function createNetnsFiles(deps: { log: Logger }): NetnsFiles {
         if (r.code !== 0) throw internal(`failed to create network namespace ${file}: ${r.stderr.trim() || `unshare exited ${r.code}`}`);
         return;
       }
-      const { libc, hostFd } = n;
+      const { libc, thread } = n;
       const t0 = performance.now();
-      if (libc.unshare(CLONE_NEWNET) !== 0) throw internal(`failed to create network namespace ${file}: unshare: errno ${koffi.errno()}`);
+      const unshared = thread.unshare();
+      if (unshared !== 0) throw internal(`failed to create network namespace ${file}: unshare: errno ${unshared}`);
       const rc = libc.mount('/proc/thread-self/ns/net', file, null, MS_BIND, null);
       const err = rc === 0 ? 0 : koffi.errno();
-      if (libc.setns(hostFd, CLONE_NEWNET) !== 0 && libc.setns(hostFd, CLONE_NEWNET) !== 0) {
-        // The main thread would stay in the container's namespace: every later socket would be wrong.
-        log.error('cannot return to the daemon network namespace', { errno: koffi.errno() });
-        process.abort();
-      }
+      thread.leave();
       if (rc !== 0) throw internal(`failed to create network namespace ${file}: mount: errno ${err}`);
       log.debug('network namespace syscalls', { ms: Math.round((performance.now() - t0) * 100) / 100 });
     },

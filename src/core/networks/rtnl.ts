@@ -7,23 +7,25 @@
  * milliseconds of fork/exec, partly on the event loop) per namespace.
  *
  * The container-side socket is opened inside the namespace: the main thread enters it with
- * setns, creates the socket (a netlink socket belongs to the namespace it was created in) and
+ * setns (thread-netns.ts), creates the socket (a netlink socket belongs to the namespace it was created in) and
  * returns to the daemon's namespace before anything else runs.
  */
 import koffi from 'koffi';
 import { closeSync, openSync, readFileSync, constants as fsc } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { internal } from '../../lib/errors.js';
+import { errnoName } from '../../lib/errno-name.js';
 import type { Logger } from '../../lib/log.js';
+import { createThreadNetns, type ThreadNetns } from './thread-netns.js';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0o2000000;
 const NETLINK_ROUTE = 0;
-const CLONE_NEWNET = 0x40000000;
 
 const NLMSG_ERROR = 2;
 const RTM_NEWLINK = 16;
+const RTM_DELLINK = 17;
 const RTM_GETLINK = 18;
 const RTM_SETLINK = 19;
 const RTM_NEWADDR = 20;
@@ -63,7 +65,6 @@ interface Libc {
   send: Async<[fd: number, buf: Buffer, len: number, flags: number]>;
   recv: Async<[fd: number, buf: Buffer, len: number, flags: number]>;
   close: (fd: number) => number;
-  setns: (fd: number, type: number) => number;
 }
 
 /** iproute2's wording of the errors rtnetlink answers with here (the rest keep their errno name). */
@@ -147,12 +148,18 @@ export interface Rtnl {
    * caller deletes the host end).
    */
   addVeth(o: RtnlVeth): Promise<void>;
+  /**
+   * Deletes link `name` of the daemon's namespace (a veth: both ends go at once, where the
+   * kernel's own cleanup of a dead namespace is asynchronous). Throws Internal with the
+   * kernel's error ("RTNETLINK answers: No such device" when it is not there).
+   */
+  deleteLink(name: string): Promise<void>;
 }
 
 /** Loads the client; undefined when koffi or libc cannot be loaded (callers spawn ip then). */
 export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
   let libc: Libc;
-  let hostFd: number;
+  let thread: ThreadNetns;
   try {
     const lib = koffi.load('libc.so.6');
     libc = {
@@ -160,16 +167,16 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
       send: lib.func('long send(int, const void *, size_t, int)') as Libc['send'],
       recv: lib.func('long recv(int, void *, size_t, int)') as Libc['recv'],
       close: lib.func('int close(int)') as Libc['close'],
-      setns: lib.func('int setns(int, int)') as Libc['setns'],
     };
-    hostFd = openSync('/proc/thread-self/ns/net', fsc.O_RDONLY);
+    thread = createThreadNetns(deps);
   } catch (e) {
     deps.log.warn('rtnetlink through koffi unavailable, spawning ip', { err: (e as Error).message });
     return undefined;
   }
-  const errnoName = (n: number): string => {
-    for (const [k, v] of Object.entries(koffi.os.errno)) if (v === n) return STRERROR[k] ?? k;
-    return `errno ${n}`;
+  /** iproute2's wording of an errno where it has one, else its name. */
+  const strerror = (n: number): string => {
+    const name = errnoName(n);
+    return STRERROR[name] ?? name;
   };
   let seq = 0;
   /** One call on koffi's worker threads; here, synchronously, when koffi's queue of async calls is full. */
@@ -187,14 +194,14 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
     });
 
   function open(nsFd?: number): number {
-    if (nsFd !== undefined && libc.setns(nsFd, CLONE_NEWNET) !== 0) throw internal(`setns: ${errnoName(koffi.errno())}`);
+    if (nsFd !== undefined) {
+      const entered = thread.enter(nsFd);
+      if (entered !== 0) throw internal(`setns: ${strerror(entered)}`);
+    }
     const fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     const err = fd < 0 ? koffi.errno() : 0;
-    if (nsFd !== undefined && libc.setns(hostFd, CLONE_NEWNET) !== 0 && libc.setns(hostFd, CLONE_NEWNET) !== 0) {
-      deps.log.error('cannot return to the daemon network namespace', { errno: koffi.errno() });
-      process.abort();
-    }
-    if (fd < 0) throw internal(`netlink socket: ${errnoName(err)}`);
+    if (nsFd !== undefined) thread.leave();
+    if (fd < 0) throw internal(`netlink socket: ${strerror(err)}`);
     return fd;
   }
 
@@ -242,7 +249,7 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
       }
     }
     const failed = errors.find((e) => e !== undefined);
-    if (failed !== undefined) throw internal(`RTNETLINK answers: ${errnoName(failed)}`);
+    if (failed !== undefined) throw internal(`RTNETLINK answers: ${strerror(failed)}`);
     return replies as Buffer[];
   }
 
@@ -251,6 +258,15 @@ export function createRtnl(deps: { log: Logger }): Rtnl | undefined {
   const noAddrGenAttr: Attr = [IFLA_AF_SPEC, [[AF_INET6, [[IFLA_INET6_ADDR_GEN_MODE, u8(IN6_ADDR_GEN_MODE_NONE)]]]]];
 
   return {
+    async deleteLink(name) {
+      const fd = open();
+      try {
+        await requests(fd, [{ type: RTM_DELLINK, flags: NLM_F_ACK, body: byName(name) }]);
+      } finally {
+        libc.close(fd);
+      }
+    },
+
     async addVeth(o) {
       const [addr, bitsText] = o.cidr.split('/');
       const bits = Number(bitsText);

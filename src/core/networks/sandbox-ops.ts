@@ -140,8 +140,9 @@ export function createSandboxOps(ctx: NetContext) {
     if (sb.activated) {
       const veths = sb.endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []));
       if (sb.netns) {
-        // The namespace goes with its file once the process is gone, the pairs with it.
-        for (const v of veths) later(v);
+        // The kernel would delete the pairs with the namespace once its file is gone, but in
+        // the background: deleted here (one netlink request each), none is left when this returns.
+        await Promise.all(veths.map((v) => ctx.kernel.deleteLink(v)));
       } else if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
         for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
       } else {
@@ -364,7 +365,7 @@ export function createSandboxOps(ctx: NetContext) {
     /** Deletes what a sandbox of a container that is gone left on the host. Never throws. */
     async discard(sb: Sandbox): Promise<void> {
       for (const ep of sb.endpoints) {
-        if (ep.hostIfname && (await access(`/sys/class/net/${ep.hostIfname}`).then(() => true, () => false))) await ctx.kernel.deleteLink(ep.hostIfname);
+        if (ep.hostIfname && (await exists(`/sys/class/net/${ep.hostIfname}`))) await ctx.kernel.deleteLink(ep.hostIfname);
       }
       await ctx.files.remove(sb.containerId);
       if (sb.netns) await ctx.kernel.removeNetns(sb.netns);

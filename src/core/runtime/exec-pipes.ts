@@ -9,6 +9,7 @@ import koffi from 'koffi';
 import { closeSync } from 'node:fs';
 import net from 'node:net';
 import { internal } from '../../lib/errors.js';
+import { errnoName } from '../../lib/errno-name.js';
 
 const O_CLOEXEC = 0o2000000;
 
@@ -36,9 +37,7 @@ export function createPipeMaker(): PipeMaker {
     pipe() {
       const fds = new Int32Array(2);
       if (pipe2(fds, O_CLOEXEC) !== 0) {
-        const errno = koffi.errno();
-        const name = Object.entries(koffi.os.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;
-        throw internal(`pipe2: ${name}`);
+        throw internal(`pipe2: ${errnoName(koffi.errno())}`);
       }
       return { read: fds[0]!, write: fds[1]! };
     },

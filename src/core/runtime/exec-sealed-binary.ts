@@ -19,11 +19,8 @@
 import koffi from 'koffi';
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import type { Logger } from '../../lib/log.js';
-
-const MS_RDONLY = 1;
-const MS_REMOUNT = 32;
-const MS_BIND = 4096;
-const MNT_DETACH = 2;
+import { errnoName } from '../../lib/errno-name.js';
+import { MNT_DETACH, MS_BIND, MS_RDONLY, MS_REMOUNT, loadMountCalls, type MountCalls } from '../../lib/mount-calls.js';
 
 /** The environment variable crun reads to trust a read-only binary. */
 export const CLONED_BINARY_ENV = '_LIBCONTAINER_CLONED_BINARY';
@@ -34,24 +31,6 @@ export interface SealedBinary {
   env: Record<string, string>;
   /** Unmounts and removes the mount point. Never throws. */
   release(): void;
-}
-
-interface MountCalls {
-  mount: (src: string | null, target: string, fstype: string | null, flags: number, data: null) => number;
-  umount2: (target: string, flags: number) => number;
-}
-
-function bind(): MountCalls {
-  const lib = koffi.load('libc.so.6');
-  return {
-    mount: lib.func('int mount(const char *src, const char *target, const char *fstype, unsigned long flags, const void *data)') as MountCalls['mount'],
-    umount2: lib.func('int umount2(const char *target, int flags)') as MountCalls['umount2'],
-  };
-}
-
-function errnoName(): string {
-  const n = koffi.errno();
-  return Object.entries(koffi.os.errno).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;
 }
 
 /** True when `file` cannot be opened for writing because its mount is read-only. Never throws. */
@@ -72,7 +51,7 @@ function readOnly(file: string): boolean {
 export function sealRuntimeBinary(deps: { log: Logger }, o: { binary: string; target: string }): SealedBinary | undefined {
   let calls: MountCalls;
   try {
-    calls = bind();
+    calls = loadMountCalls();
   } catch (e) {
     deps.log.debug('cannot seal the runtime binary', { error: (e as Error).message });
     return undefined;
@@ -94,7 +73,7 @@ export function sealRuntimeBinary(deps: { log: Logger }, o: { binary: string; ta
     return undefined;
   }
   const fail = (what: string) => {
-    deps.log.debug('cannot seal the runtime binary', { binary: o.binary, target: o.target, step: what, error: errnoName() });
+    deps.log.debug('cannot seal the runtime binary', { binary: o.binary, target: o.target, step: what, error: errnoName(koffi.errno()) });
     cleanup();
     return undefined;
   };

@@ -6,6 +6,7 @@ import koffi from 'koffi';
 import net from 'node:net';
 import { openSync, closeSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { errnoName } from '../../lib/errno-name.js';
 import { internal } from '../../lib/errors.js';
 
 const AF_UNIX = 1;
@@ -72,10 +73,6 @@ export function createNativeCalls(): NativeCalls {
   } catch (e) {
     throw internal(`cannot load libc: ${(e as Error).message}`, e);
   }
-  const errnoName = (n: number): string => {
-    for (const [k, v] of Object.entries(koffi.os.errno)) if (v === n) return k;
-    return `errno ${n}`;
-  };
   return {
     closeInheritedOnExec(): number {
       let changed = 0;
