@@ -140,9 +140,10 @@ export function createSandboxOps(ctx: NetContext) {
     if (sb.activated) {
       const veths = sb.endpoints.flatMap((e) => (e.hostIfname ? [e.hostIfname] : []));
       if (sb.netns) {
-        // The kernel would delete the pairs with the namespace once its file is gone, but in
-        // the background: deleted here (one netlink request each), none is left when this returns.
-        await Promise.all(veths.map((v) => ctx.kernel.deleteLink(v)));
+        // The kernel deletes the pairs with the namespace once its file is gone, but only when
+        // its cleanup work gets to it: they are deleted at once instead (one netlink request
+        // each), in the background so that the exit path does not wait for the kernel.
+        for (const v of veths) reaper.now(v);
       } else if (sb.pid !== undefined && (await exists(`/proc/${sb.pid}`))) {
         for (const v of veths) if (await exists(`/sys/class/net/${v}`)) await ctx.kernel.deleteLink(v);
       } else {
