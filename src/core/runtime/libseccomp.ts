@@ -23,6 +23,11 @@ export interface ScmpArgCmp {
   datumB: bigint;
 }
 
+/** libseccomp's `SCMP_FLTATR_CTL_OPTIMIZE` (2.5+): how the exported program is laid out. */
+export const SCMP_FLTATR_CTL_OPTIMIZE = 8;
+/** The value of SCMP_FLTATR_CTL_OPTIMIZE for a binary tree sorted by syscall number. */
+export const SCMP_OPTIMIZE_BINARY_TREE = 2;
+
 /** An opaque `scmp_filter_ctx`. */
 export type ScmpFilter = unknown;
 
@@ -36,6 +41,8 @@ export interface Libseccomp {
   archResolveName(name: string): number;
   /** seccomp_syscall_resolve_name(name): the syscall number, NR_SCMP_ERROR when unknown. */
   syscallResolveName(name: string): number;
+  /** seccomp_attr_set(ctx, attr, value): 0, or -errno (e.g. an attribute this libseccomp lacks). */
+  attrSet(ctx: ScmpFilter, attr: number, value: number): number;
   /** seccomp_rule_add_array(ctx, action, syscall, n, args): 0, or -errno. */
   ruleAddArray(ctx: ScmpFilter, action: number, syscall: number, args: readonly ScmpArgCmp[]): number;
   /**
@@ -67,12 +74,13 @@ export function packArgCmps(args: readonly ScmpArgCmp[]): Buffer {
  * available: …") when either cannot be loaded.
  */
 export function loadLibseccomp(libraryPath = 'libseccomp.so.2'): Libseccomp {
-  let f: Record<'init' | 'archAdd' | 'archResolve' | 'sysResolve' | 'ruleAddArray' | 'exportBpf' | 'release' | 'memfd', Fn>;
+  let f: Record<'init' | 'attrSet' | 'archAdd' | 'archResolve' | 'sysResolve' | 'ruleAddArray' | 'exportBpf' | 'release' | 'memfd', Fn>;
   try {
     const lib = koffi.load(libraryPath);
     const libc = koffi.load('libc.so.6');
     f = {
       init: lib.func('void *seccomp_init(uint32_t def_action)'),
+      attrSet: lib.func('int seccomp_attr_set(void *ctx, int attr, uint32_t value)'),
       archAdd: lib.func('int seccomp_arch_add(void *ctx, uint32_t arch_token)'),
       archResolve: lib.func('uint32_t seccomp_arch_resolve_name(const char *arch_name)'),
       sysResolve: lib.func('int seccomp_syscall_resolve_name(const char *name)'),
@@ -86,6 +94,7 @@ export function loadLibseccomp(libraryPath = 'libseccomp.so.2'): Libseccomp {
   }
   return {
     init: (action) => (f.init(action >>> 0) as ScmpFilter | null) ?? null,
+    attrSet: (ctx, attr, value) => f.attrSet(ctx, attr, value >>> 0) as number,
     archAdd: (ctx, token) => f.archAdd(ctx, token >>> 0) as number,
     archResolveName: (name) => f.archResolve(name) as number,
     syscallResolveName: (name) => f.sysResolve(name) as number,

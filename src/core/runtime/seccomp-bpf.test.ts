@@ -20,6 +20,7 @@ type Call = [string, ...unknown[]];
 function fakeLib(calls: Call[], known: Record<string, number> = { read: 0, write: 1, mkdir: 83, socket: 41, clone: 56 }): Libseccomp {
   return {
     init: (a) => (calls.push(['init', a]), { ctx: true }),
+    attrSet: (_c, attr, v) => (calls.push(['attr', attr, v]), 0),
     archAdd: (_c, t) => (calls.push(['archAdd', t]), t === 1 ? -17 : 0),
     archResolveName: (n) => (calls.push(['archResolve', n]), n === 'bogus' ? 0 : n.length + 1),
     syscallResolveName: (n) => known[n] ?? -1,
@@ -68,6 +69,7 @@ test('call order, skipped default-action rules, unknown syscalls, split conditio
   assert.deepEqual([...bpf], [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.deepEqual(calls, [
     ['init', 0x00050026],
+    ['attr', 8, 2],
     ['archResolve', 'x86_64'],
     ['archAdd', 7],
     ['archResolve', 'x'],
@@ -248,7 +250,7 @@ if (skip) console.log(`# skipping crun comparisons: ${skip}`);
 test('compiled filters are byte-identical to crun 1.8.1', { skip }, async (t) => {
   const lab = makeLab();
   t.after(() => rmSync(lab.dir, { recursive: true, force: true }));
-  const compiler = createSeccompBpfCompiler();
+  const compiler = createSeccompBpfCompiler({}, { binaryTree: false });
   assert.equal(compiler.seccompBpfAvailable(), true);
   const profiles: Record<string, OciSeccomp> = {
     'docker default (default caps)': resolveSeccomp(DEFAULT_SECCOMP_PROFILE, DEFAULT_CAPABILITIES),
@@ -261,6 +263,9 @@ test('compiled filters are byte-identical to crun 1.8.1', { skip }, async (t) =>
     assert.ok(mine.length > 0 && mine.length % 8 === 0, name);
     assert.ok(mine.equals(theirs), `${name}: ${mine.length} bytes vs crun's ${theirs.length}`);
   }
+  // The default layout is libseccomp's binary tree: other bytes, same rules (the next test runs one).
+  const tree = createSeccompBpfCompiler().compileSeccompBpf(profiles['docker default (default caps)']!);
+  assert.ok(!tree.equals(compiler.compileSeccompBpf(profiles['docker default (default caps)']!)), 'binary tree layout');
 });
 
 test('crun run uses the annotation: mkdir is blocked by the precompiled filter', { skip }, async (t) => {
