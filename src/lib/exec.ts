@@ -1,7 +1,8 @@
 /**
- * The only place in Pier that spawns programs. Everything that runs crun/runc, conmon, ip,
+ * Where Pier spawns programs (with Node's child_process). Everything that runs crun/runc, ip,
  * mount helpers or zstd goes through here so that logging, environment and error translation
- * are uniform.
+ * are uniform. The hot paths (conmon at create, the runtime of an exec) use posix-spawn.ts
+ * instead, which does not fork the daemon.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { internal } from './errors.js';

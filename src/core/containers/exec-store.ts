@@ -5,8 +5,8 @@
  * stops, a finished one shortly after its container stopped. Also caches each running
  * container's OCI spec, the template of its exec processes.
  */
-import type { OciSpec } from '../../oci/runtime-spec.js';
-import type { ExecSession } from '../runtime/index.js';
+import type { OciProcess, OciSpec } from '../../oci/runtime-spec.js';
+import type { ExecSession, PreparedExec } from '../runtime/index.js';
 
 /** One exec instance. */
 export interface ExecRecord {
@@ -35,6 +35,11 @@ export interface ExecRecord {
   exitCode: number | null;
   pid: number;
   session?: ExecSession;
+  /**
+   * The process and runtime started ahead at create (containers/exec.ts prepareExec), for the
+   * container start it was made for; taken by the start.
+   */
+  prepared?: { startedAt: string; process: Promise<OciProcess>; runtime: Promise<PreparedExec | undefined> };
   /** A resize that arrived before the session existed. */
   pendingResize?: { height: number; width: number };
   /** Set once the container stopped: dropped shortly after its exit. */

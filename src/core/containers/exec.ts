@@ -14,6 +14,7 @@ import { parseDetachKeys } from './detach-keys.js';
 import { buildExecProcess, execEnv, execFailureCode, readBundleSpec } from './exec-process.js';
 import { errorAttachment, pendingExecStream } from './exec-attach.js';
 import type { ExecSession } from '../runtime/index.js';
+import type { OciProcess } from '../../oci/runtime-spec.js';
 import { hostSpecDefaults } from './spec/index.js';
 
 /** Throws Docker's Conflict when `rec` cannot run an exec (`shown` is how the container is named). */
@@ -63,7 +64,44 @@ export async function execCreate(ctx: Ctx, ref: string, config: ExecConfig): Pro
   };
   ctx.execs.add(ex);
   ctx.emit(rec, `exec_create: ${ex.entrypoint} ${ex.args.join(' ')}`, { execID: ex.id });
+  prepareExec(ctx, rec, ex, !!config.Detach);
   return { Id: ex.id };
+}
+
+/**
+ * For an exec a client will most likely start attached and without a terminal (as `docker
+ * exec c cmd` does right after create), starts its process spec and the runtime now, while
+ * the client sends the start request (runtime/exec-prepared.ts). Never throws.
+ */
+function prepareExec(ctx: Ctx, rec: ContainerRecord, ex: ExecRecord, detach: boolean): void {
+  const prepare = ctx.deps.runtime.prepareExec;
+  if (!prepare || ex.tty || detach || !(ex.openStdout || ex.openStderr)) return;
+  const process = execProcessOf(ctx, rec, ex);
+  process.catch(() => {}); // rethrown to the start that awaits it
+  ex.prepared = {
+    startedAt: rec.state.StartedAt,
+    process,
+    runtime: prepare.call(ctx.deps.runtime, { id: rec.id, execId: ex.id, stdin: ex.openStdin }).catch(() => undefined),
+  };
+}
+
+/** Stops what `prepareExec` started for `ex`, if anything. Never throws. */
+function dropPrepared(ex: ExecRecord): void {
+  const p = ex.prepared;
+  ex.prepared = undefined;
+  void p?.runtime.then((r) => r?.discard());
+}
+
+/** The exec's OCI process, from the container's spec (cached per container start). Throws what reading the spec or resolving the user throws. */
+async function execProcessOf(ctx: Ctx, rec: ContainerRecord, ex: ExecRecord): Promise<OciProcess> {
+  const bundleDir = `${ctx.opts.execRoot}/containers/${rec.id}`;
+  const spec = await ctx.execs.template(rec.id, rec.state.StartedAt, () => readBundleSpec(bundleDir));
+  let allCaps: string[] | undefined;
+  if (ex.privileged) {
+    ctx.memo.hostSpecDefaults ??= hostSpecDefaults().catch(() => ({}));
+    allCaps = (await ctx.memo.hostSpecDefaults).allCapabilities;
+  }
+  return buildExecProcess(spec, bundleDir, rec, ex, allCaps);
 }
 
 /** The exec `id` and its container, checked like Docker's getExecConfig. Throws NotFound, Conflict. */
@@ -93,7 +131,12 @@ function recordExecExit(ctx: Ctx, ex: ExecRecord, rec: ContainerRecord, code: nu
  */
 export async function execStart(ctx: Ctx, id: string, opts: ExecStartOptions): Promise<ExecAttachment | undefined> {
   const { ex, rec } = findExec(ctx, id);
-  assertExecable(rec, rec.id);
+  try {
+    assertExecable(rec, rec.id);
+  } catch (e) {
+    dropPrepared(ex);
+    throw e;
+  }
   if (ex.state !== 'created') {
     const msg = ex.state === 'exited' ? `Error: Exec command ${ex.id} has already run` : `Error: Exec command ${ex.id} is already running`;
     if (opts.detach) throw conflict(msg);
@@ -140,20 +183,23 @@ async function launchExec(
   stdin: boolean,
 ): Promise<{ session: ExecSession; exitRecorded: Promise<void> }> {
   ctx.emit(rec, `exec_start: ${ex.entrypoint} ${ex.args.join(' ')}`, { execID: ex.id });
-  const bundleDir = `${ctx.opts.execRoot}/containers/${rec.id}`;
-  let session: ExecSession;
+  const prepared = ex.prepared;
+  ex.prepared = undefined;
+  let session: ExecSession | undefined;
   const t0 = performance.now();
   let t1 = t0;
+  let ahead = false;
   try {
-    const spec = await ctx.execs.template(rec.id, rec.state.StartedAt, () => readBundleSpec(bundleDir));
-    let allCaps: string[] | undefined;
-    if (ex.privileged) {
-      ctx.memo.hostSpecDefaults ??= hostSpecDefaults().catch(() => ({}));
-      allCaps = (await ctx.memo.hostSpecDefaults).allCapabilities;
-    }
-    const process = await buildExecProcess(spec, bundleDir, rec, ex, allCaps);
+    // A prepared runtime is used when the start is what was expected and the container is
+    // the one it was prepared for; otherwise it is discarded and the normal path runs.
+    const usable = prepared && !opts.detach && prepared.startedAt === rec.state.StartedAt;
+    const process = await (usable ? prepared.process : execProcessOf(ctx, rec, ex));
     t1 = performance.now();
-    session = await ctx.deps.runtime.exec({
+    const runtimePrepared = prepared ? await prepared.runtime : undefined;
+    if (runtimePrepared && usable) session = await runtimePrepared.start(process);
+    else runtimePrepared?.discard();
+    ahead = session !== undefined;
+    session ??= await ctx.deps.runtime.exec({
       id: rec.id,
       execId: ex.id,
       process,
@@ -167,7 +213,7 @@ async function launchExec(
     recordExecExit(ctx, ex, rec, execFailureCode(ex.entrypoint, err.message));
     throw err;
   }
-  ctx.log.debug('exec started', { id: ex.id, specMs: Math.round(t1 - t0), runtimeMs: Math.round(performance.now() - t1) });
+  ctx.log.debug('exec started', { id: ex.id, prepared: ahead, specMs: Math.round(t1 - t0), runtimeMs: Math.round(performance.now() - t1) });
   ex.pid = session.pid;
   ex.state = 'running';
   ex.session = session;

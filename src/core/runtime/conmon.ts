@@ -5,7 +5,9 @@
  * conmon double-forks, so pierd never owns it: it outlives the daemon.
  */
 import type { Readable, Writable } from 'node:stream';
-import { start } from '../../lib/exec.js';
+import type { PosixSpawner } from '../../lib/posix-spawn.js';
+import type { PipeMaker } from './exec-pipes.js';
+import { spawnPiped, type PipedChild } from './spawn-piped.js';
 import { internal } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 
@@ -73,25 +75,30 @@ export function parseSyncMessage(text: string): SyncResult {
  * conmon cannot start or exits without reporting (with its stderr).
  */
 export function spawnConmon(
-  deps: { log: Logger },
+  deps: { log: Logger; spawner: PosixSpawner; pipes: PipeMaker },
   conmonPath: string,
   args: string[],
   opts: { cwd: string; timeoutMs?: number; env?: Record<string, string> },
 ): Promise<SyncResult> {
   return new Promise((resolve, reject) => {
-    const child = start(conmonPath, args, {
-      cwd: opts.cwd,
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        ...opts.env,
-        _OCI_SYNCPIPE: '3',
-        _OCI_STARTPIPE: '4',
-      },
-    });
-    const syncPipe = child.stdio[3] as Readable;
-    const startPipe = child.stdio[4] as Writable;
+    let started: PipedChild;
+    try {
+      started = spawnPiped(deps, conmonPath, args, {
+        cwd: opts.cwd,
+        detached: true,
+        stdio: ['ignore', 'ignore', 'from-child', 'from-child', 'to-child'],
+        env: {
+          PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          ...opts.env,
+          _OCI_SYNCPIPE: '3',
+          _OCI_STARTPIPE: '4',
+        },
+      });
+    } catch (e) {
+      reject(internal(`cannot run conmon: ${(e as Error).message}`, e));
+      return;
+    }
+    const [, , stderrPipe, syncPipe, startPipe] = started.streams as [undefined, undefined, Readable, Readable, Writable];
     const stderr: Buffer[] = [];
     const sync: Buffer[] = [];
     let done = false;
@@ -102,13 +109,11 @@ export function spawnConmon(
       clearTimeout(timer);
       syncPipe.destroy();
       startPipe.destroy();
-      child.stderr?.destroy();
-      child.unref();
+      stderrPipe.destroy();
       if (r instanceof Error) reject(r);
       else resolve(r);
     };
-    child.on('error', (e) => finish(internal(`cannot run conmon: ${e.message}`, e)));
-    child.stderr!.on('data', (d: Buffer) => stderr.push(d));
+    stderrPipe.on('data', (d: Buffer) => stderr.push(d));
     startPipe.on('error', () => {});
     syncPipe.on('error', () => {});
     syncPipe.on('data', (d: Buffer) => {

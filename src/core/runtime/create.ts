@@ -20,6 +20,8 @@ import { hostCgroupMountPoints, instanceParentOf, removeEmptyCgroupParent } from
 import { conmonArgs, spawnConmon } from './conmon.js';
 import { sealRuntimeBinary, type SealedBinary } from './exec-sealed-binary.js';
 import { createPipeMaker, type PipeMaker } from './exec-pipes.js';
+import { prepareDirectExec } from './exec-prepared.js';
+import { createPosixSpawner, type PosixSpawner } from '../../lib/posix-spawn.js';
 import { containerFiles } from './container-files.js';
 import { createExitWatcher } from './exit-watch.js';
 import { createNativeCalls, type NativeCalls } from './native.js';
@@ -80,6 +82,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
   /** The binary to run `cli`'s runtime from, with the environment that goes with it. */
   const binaryOf = (cli: RuntimeCli): { path: string; env?: Record<string, string> } => sealed.get(cli.binary.name) ?? { path: cli.binary.path };
   let pipes: PipeMaker | undefined;
+  let spawner: PosixSpawner | undefined;
   const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
   const nativeCalls = (): NativeCalls => (native ??= createNativeCalls());
@@ -140,7 +143,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     log.debug('starting conmon', { id: o.id, args });
     nativeCalls().closeInheritedOnExec();
     const t1 = performance.now();
-    const r = await spawnConmon({ log }, conmonPath, args, { cwd: o.bundleDir, env: binaryOf(cli).env });
+    const r = await spawnConmon({ log, spawner: (spawner ??= createPosixSpawner()), pipes: (pipes ??= createPipeMaker()) }, conmonPath, args, { cwd: o.bundleDir, env: binaryOf(cli).env });
     if (!r.ok) {
       await cli.raw('delete', ['--force', o.id]).catch(() => undefined);
       await files.remove(o.id, undefined).catch(() => {});
@@ -277,9 +280,30 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
           runtimeArgs: cli.globalArgs,
           runtimeEnv: binaryOf(cli).env,
           pipes: (pipes ??= createPipeMaker()),
+          spawner: (spawner ??= createPosixSpawner()),
         },
         o,
       );
+    },
+    async prepareExec(o) {
+      if (!/^[A-Za-z0-9_.-]+$/.test(o.execId)) return undefined;
+      try {
+        const cli = cliFor((await files.meta(o.id)).runtime);
+        return await prepareDirectExec(
+          {
+            log,
+            execsDir: path.join(options.execRoot, 'execs'),
+            runtimePath: binaryOf(cli).path,
+            runtimeArgs: cli.globalArgs,
+            runtimeEnv: binaryOf(cli).env,
+            pipes: (pipes ??= createPipeMaker()),
+            spawner: (spawner ??= createPosixSpawner()),
+          },
+          o,
+        );
+      } catch {
+        return undefined;
+      }
     },
     async resize(id, size) {
       await writeResize((await files.meta(id)).bundleDir, id, size);

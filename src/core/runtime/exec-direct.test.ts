@@ -179,3 +179,37 @@ test('startExec: attached without a terminal runs directly; detached or TTY goes
     await assert.rejects(startExec({ ...deps, sessionDir: path.join(dir, 'execs', 'd3') }, { id: 'c', execId: 'd3', process: proc, terminal: true, stdin: false }));
   });
 });
+
+test('prepared: the runtime waits on the FIFO and runs the spec handed over at start', async () => {
+  const { prepareDirectExec } = await import('./exec-prepared.js');
+  await withRuntime(async (dir) => {
+    const deps = { log: nullLogger, execsDir: path.join(dir, 'execs'), runtimePath: process.execPath, runtimeArgs: [path.join(dir, 'runtime.mjs')] };
+    const proc = (args: string[]) => ({ args, env: [`PATH=${process.env.PATH}`], cwd: '/', user: { uid: 0, gid: 0 } });
+    // Started: output, stdin, exit code; its files go with remove().
+    const p = await prepareDirectExec(deps, { id: 'c', execId: 'p1', stdin: true });
+    assert.ok(p);
+    await new Promise((r) => setTimeout(r, 50));
+    const s = await p.start(proc(['sh', '-c', 'read x; echo got $x; exit 4']));
+    assert.ok(s);
+    s.attach.stdin!.end('hi\n');
+    s.attach.stderr.resume();
+    assert.deepEqual([await collect(s.attach.stdout), await s.exit], ['got hi\n', 4]);
+    assert.equal(await p.start(proc(['true'])), undefined, 'used once');
+    await s.remove();
+    // A runtime failure is Docker's error, as on the normal path.
+    const f = await prepareDirectExec(deps, { id: 'c', execId: 'p2', stdin: false });
+    await assert.rejects(f!.start(proc(['nosuch'])), /OCI runtime exec failed/);
+    // Discarded, expired, or a runtime that exited before start: undefined, files gone.
+    const d = await prepareDirectExec(deps, { id: 'c', execId: 'p3', stdin: false });
+    d!.discard();
+    assert.equal(await d!.start(proc(['true'])), undefined);
+    const t = await prepareDirectExec(deps, { id: 'c', execId: 'p4', stdin: false }, { ttlMs: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await t!.start(proc(['true'])), undefined);
+    const gone = await prepareDirectExec({ ...deps, runtimePath: '/bin/false', runtimeArgs: [] }, { id: 'c', execId: 'p5', stdin: false });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await gone!.start(proc(['true'])), undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await readdir(path.join(dir, 'execs')), []);
+  });
+});

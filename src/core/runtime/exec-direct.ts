@@ -2,10 +2,10 @@
  * The direct exec path: an attached exec without a terminal (`docker exec c cmd`, `-i` too,
  * health checks) is run by pierd itself, without conmon:
  * `<runtime> <global args> exec --process <execs>/<id>.json --pid-file <execs>/<id>.pid <ctr>`,
- * with real pipes (exec-pipes.ts) as the process's stdin/stdout/stderr, since crun and runc
- * hand their own stdio to the process. The exit code is the runtime's exit status: both
- * return the process's code, and 128+n for a process killed by signal n (137 for SIGKILL), as
- * Docker reports it.
+ * started with posix_spawn (spawn-piped.ts) and real pipes as the process's
+ * stdin/stdout/stderr, since crun and runc hand their own stdio to the process. The exit code
+ * is the runtime's exit status: both return the process's code, and 128+n for a process
+ * killed by signal n (137 for SIGKILL), as Docker reports it.
  *
  * Runtime failures. The runtime reports a process it cannot start (program not found or not
  * executable, missing working directory, container gone…) on its stderr — the very descriptor
@@ -30,18 +30,18 @@
  * Docker's client loses the stream too. Its two files are removed by remove(), or by the exec
  * sweep at the next start.
  */
-import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type net from 'node:net';
 import { internal } from '../../lib/errors.js';
-import { start } from '../../lib/exec.js';
+import { createPosixSpawner, type PosixSpawner, type SpawnedChild } from '../../lib/posix-spawn.js';
 import type { Logger } from '../../lib/log.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import type { AttachSession, ExecSession, RuntimeExecOptions } from './index.js';
-import { closeFds, createPipeMaker, pipeSocket, type PipeMaker } from './exec-pipes.js';
+import { createPipeMaker, type PipeMaker } from './exec-pipes.js';
+import { spawnPiped } from './spawn-piped.js';
 import { execError } from './exec-errors.js';
 
 /** What the direct path needs. */
@@ -55,6 +55,8 @@ export interface DirectExecDeps {
   runtimeEnv?: Record<string, string>;
   /** Pipe maker (libc pipe2); bound per call when not given. */
   pipes?: PipeMaker;
+  /** Starts the runtime (posix_spawn); bound per call when not given. */
+  spawner?: PosixSpawner;
 }
 
 /** Polls of the pid file: every 1 ms at first, then less often (the runtime takes ~5-10 ms). */
@@ -142,72 +144,76 @@ function streamDone(s: net.Socket): Promise<void> {
   });
 }
 
-/**
- * Runs an attached, terminal-less exec directly under the runtime (see the file comment).
- * Resolves once the runtime wrote the process's pid; the output streams hold everything the
- * process wrote from its first byte. Throws InvalidArgument/Internal "OCI runtime exec failed:
- * …" (execError) when the runtime could not start the process, Internal when pipes or the
- * runtime process cannot be created.
- */
-export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
-  const base = path.join(deps.execsDir, opts.execId);
-  const processFile = `${base}.json`;
-  const pidFile = `${base}.pid`;
-  const spec: OciProcess = { ...opts.process, terminal: false };
+/** The runtime started for one direct exec, and pierd's ends of its stdio. */
+export interface DirectLaunch {
+  child: SpawnedChild;
+  stdin?: net.Socket;
+  stdout: net.Socket;
+  stderr: net.Socket;
+  processFile: string;
+  pidFile: string;
+  /** Removes the process spec and pid files. Never rejects. */
+  removeFiles(): Promise<void>;
+}
+
+/** The process spec file and pid file of exec `execId`. Pure. */
+export function directExecFiles(execsDir: string, execId: string): { processFile: string; pidFile: string } {
+  const base = path.join(execsDir, execId);
+  return { processFile: `${base}.json`, pidFile: `${base}.pid` };
+}
+
+/** The process spec as the direct path hands it to the runtime (never a terminal). Pure. */
+export function directProcessText(process: OciProcess): string {
+  const spec: OciProcess = { ...process, terminal: false };
   delete spec.consoleSize;
-  const text = JSON.stringify(spec);
-  // Volatile exec root, read once by the runtime right after: a plain write, synchronous as
-  // it is a few KB (three thread-pool round trips cost more than the write).
-  try {
-    writeFileSync(processFile, text);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw internal(`cannot write the exec's process spec: ${(e as Error).message}`, e);
-    await mkdir(deps.execsDir, { recursive: true });
-    await writeFile(processFile, text);
-  }
-  const removeFiles = () => Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]).then(() => undefined);
+  return JSON.stringify(spec);
+}
 
-  const pipes = deps.pipes ?? createPipeMaker();
-  let out, err, inp;
-  let child: ChildProcess;
-  try {
-    out = pipes.pipe();
-    err = pipes.pipe();
-    inp = opts.stdin ? pipes.pipe() : undefined;
-    child = start(deps.runtimePath, directExecArgs({ runtimeArgs: deps.runtimeArgs, processFile, pidFile, id: opts.id }), {
+/**
+ * Starts `<runtime> exec --process <processFile> --pid-file <pidFile> <id>` with pipes as its
+ * stdio (stdin only when asked). The process file must exist (a file, or a FIFO the spec is
+ * written to later). Throws Internal "cannot run <runtime>: ENOENT" / "pipe2: EMFILE".
+ */
+export function launchDirectExec(deps: DirectExecDeps, o: { id: string; execId: string; stdin: boolean }): DirectLaunch {
+  const { processFile, pidFile } = directExecFiles(deps.execsDir, o.execId);
+  const started = spawnPiped(
+    { spawner: deps.spawner ?? createPosixSpawner(), pipes: deps.pipes ?? createPipeMaker() },
+    deps.runtimePath,
+    directExecArgs({ runtimeArgs: deps.runtimeArgs, processFile, pidFile, id: o.id }),
+    {
       detached: true,
-      stdio: [inp ? inp.read : 'ignore', out.write, err.write],
+      stdio: [o.stdin ? 'to-child' : 'ignore', 'from-child', 'from-child'],
       env: { PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...deps.runtimeEnv },
-    });
-  } catch (e) {
-    closeFds(out?.read, out?.write, err?.read, err?.write, inp?.read, inp?.write);
-    void removeFiles();
-    throw e;
-  }
-  // The child holds its ends now (dup2'd to 0/1/2); ours are the other three.
-  closeFds(out.write, err.write, inp?.read);
-  const stdout = pipeSocket(out.read, 'read');
-  const stderr = pipeSocket(err.read, 'read');
-  const stdin = inp ? pipeSocket(inp.write, 'write') : undefined;
+    },
+  );
+  const [stdin, stdout, stderr] = started.streams as [net.Socket | undefined, net.Socket, net.Socket];
+  return {
+    child: started.child,
+    stdin,
+    stdout,
+    stderr,
+    processFile,
+    pidFile,
+    removeFiles: () => Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]).then(() => undefined),
+  };
+}
 
-  let spawnError: Error | undefined;
-  const exit = new Promise<number>((resolve) => {
-    child.once('error', (e) => {
-      spawnError = e;
-      resolve(255);
-    });
-    child.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
-  });
-
-  const pid = await waitForPid(pidFile, exit);
-  if (pid === undefined && (spawnError || (await exit) !== 0)) {
+/**
+ * Waits until the launched runtime wrote the process's pid (its spec handed over) and returns
+ * the session. Throws InvalidArgument/Internal "OCI runtime exec failed: …" (execError) when
+ * the runtime exited without starting the process; its files are removed then.
+ */
+export async function directSession(deps: DirectExecDeps, l: DirectLaunch, o: { id: string; execId: string; program?: string }): Promise<ExecSession> {
+  const { stdin, stdout, stderr } = l;
+  const exit = l.child.exit.then((e) => exitCodeOf(e.code, e.signal));
+  const pid = await waitForPid(l.pidFile, exit);
+  if (pid === undefined && (await exit) !== 0) {
     stdout.destroy();
     stdin?.destroy();
-    if (spawnError) stderr.destroy();
-    const message = spawnError ? `cannot run ${deps.runtimePath}: ${spawnError.message}` : await readRest(stderr, STDERR_WAIT_MS);
-    void removeFiles();
-    deps.log.debug('direct exec failed', { id: opts.id, execId: opts.execId, message: message.trim() });
-    throw execError(message || `${path.basename(deps.runtimePath)} exec exited with ${await exit}`, opts.process.args?.[0]);
+    const message = await readRest(stderr, STDERR_WAIT_MS);
+    void l.removeFiles();
+    deps.log.debug('direct exec failed', { id: o.id, execId: o.execId, message: message.trim() });
+    throw execError(message || `${path.basename(deps.runtimePath)} exec exited with ${await exit}`, o.program);
   }
 
   const closed = Promise.all([streamDone(stdout), streamDone(stderr)]).then(() => undefined);
@@ -231,6 +237,36 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
     attach,
     exit,
     resize: async () => {},
-    remove: removeFiles,
+    remove: l.removeFiles,
   };
+}
+
+/**
+ * Runs an attached, terminal-less exec directly under the runtime (see the file comment).
+ * Resolves once the runtime wrote the process's pid; the output streams hold everything the
+ * process wrote from its first byte. Throws InvalidArgument/Internal "OCI runtime exec failed:
+ * …" (execError) when the runtime could not start the process (or could not be started),
+ * Internal when the process spec cannot be written.
+ */
+export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
+  const { processFile, pidFile } = directExecFiles(deps.execsDir, opts.execId);
+  const text = directProcessText(opts.process);
+  // Volatile exec root, read once by the runtime right after: a plain write, synchronous as
+  // it is a few KB (three thread-pool round trips cost more than the write).
+  try {
+    writeFileSync(processFile, text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw internal(`cannot write the exec's process spec: ${(e as Error).message}`, e);
+    await mkdir(deps.execsDir, { recursive: true });
+    await writeFile(processFile, text);
+  }
+  let launched: DirectLaunch;
+  try {
+    launched = launchDirectExec(deps, { id: opts.id, execId: opts.execId, stdin: opts.stdin });
+  } catch (e) {
+    void Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]);
+    // "cannot run <runtime>: ENOENT", or pipe2 failing: Docker's words all the same.
+    throw execError((e as Error).message, opts.process.args?.[0]);
+  }
+  return directSession(deps, launched, { id: opts.id, execId: opts.execId, program: opts.process.args?.[0] });
 }

@@ -23,13 +23,24 @@ export interface PipeFds {
 export interface PipeMaker {
   /** A new close-on-exec pipe. Throws Internal with the errno when pipe2 fails (e.g. EMFILE). */
   pipe(): PipeFds;
+  /** A named pipe at `file` (mode 0600). Throws Internal with the errno (e.g. EEXIST, ENOENT). */
+  fifo(file: string): void;
+  /** How many bytes wait unread in the pipe or FIFO open as `fd` (FIONREAD). Throws Internal with the errno. */
+  unread(fd: number): number;
 }
+
+const FIONREAD = 0x541b;
 
 /** Binds libc's pipe2. Throws Internal when libc cannot be loaded. */
 export function createPipeMaker(): PipeMaker {
   let pipe2: (fds: Int32Array, flags: number) => number;
+  let mkfifo: (file: string, mode: number) => number;
+  let ioctl: (fd: number, req: number, out: Int32Array) => number;
   try {
-    pipe2 = koffi.load('libc.so.6').func('int pipe2(_Out_ int *fds, int flags)') as typeof pipe2;
+    const libc = koffi.load('libc.so.6');
+    pipe2 = libc.func('int pipe2(_Out_ int *fds, int flags)') as typeof pipe2;
+    mkfifo = libc.func('int mkfifo(const char *path, uint32_t mode)') as typeof mkfifo;
+    ioctl = libc.func('int ioctl(int fd, unsigned long req, _Out_ int *out)') as typeof ioctl;
   } catch (e) {
     throw internal(`cannot load libc: ${(e as Error).message}`, e);
   }
@@ -40,6 +51,14 @@ export function createPipeMaker(): PipeMaker {
         throw internal(`pipe2: ${errnoName(koffi.errno())}`);
       }
       return { read: fds[0]!, write: fds[1]! };
+    },
+    fifo(file) {
+      if (mkfifo(file, 0o600) !== 0) throw internal(`mkfifo ${file}: ${errnoName(koffi.errno())}`);
+    },
+    unread(fd) {
+      const n = new Int32Array(1);
+      if (ioctl(fd, FIONREAD, n) !== 0) throw internal(`ioctl FIONREAD: ${errnoName(koffi.errno())}`);
+      return n[0]!;
     },
   };
 }

@@ -10,7 +10,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { start } from '../../lib/exec.js';
 import type { Logger } from '../../lib/log.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import { openAttach } from './attach.js';
@@ -20,7 +19,9 @@ import type { NativeCalls } from './native.js';
 import { writeResize } from './ctl.js';
 import { execError } from './exec-errors.js';
 import { startDirectExec } from './exec-direct.js';
-import type { PipeMaker } from './exec-pipes.js';
+import { createPosixSpawner, type PosixSpawner } from '../../lib/posix-spawn.js';
+import { createPipeMaker, type PipeMaker } from './exec-pipes.js';
+import { spawnPiped, type PipedChild } from './spawn-piped.js';
 
 export { execError };
 
@@ -35,6 +36,8 @@ export interface ExecDeps {
   runtimeArgs: string[];
   /** libc pipe2 for the direct path, made once by the runtime wrapper (bound per exec when absent). */
   pipes?: PipeMaker;
+  /** posix_spawn for the direct path, made once by the runtime wrapper (bound per exec when absent). */
+  spawner?: PosixSpawner;
   /** Extra environment for the runtime on the direct path (e.g. `_LIBCONTAINER_CLONED_BINARY`). */
   runtimeEnv?: Record<string, string>;
 }
@@ -107,7 +110,7 @@ function messageReader(stream: Readable): () => Promise<string> {
  */
 export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
   if (!opts.terminal && !opts.detach) {
-    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, runtimeEnv: deps.runtimeEnv, pipes: deps.pipes }, opts);
+    return startDirectExec({ log: deps.log, execsDir: path.dirname(deps.sessionDir), runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, runtimeEnv: deps.runtimeEnv, pipes: deps.pipes, spawner: deps.spawner }, opts);
   }
   const dir = deps.sessionDir;
   await mkdir(path.join(dir, 'exits'), { recursive: true });
@@ -117,23 +120,26 @@ export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promi
   await writeFile(path.join(dir, 'process.json'), JSON.stringify(processSpec));
   const args = execConmonArgs({ id: opts.id, execId: opts.execId, dir, runtimePath: deps.runtimePath, runtimeArgs: deps.runtimeArgs, terminal: opts.terminal, stdin: opts.stdin });
   deps.native().closeInheritedOnExec();
-  const child = start(deps.conmonPath, args, {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      _OCI_SYNCPIPE: '3',
-      _OCI_STARTPIPE: '4',
-      _OCI_ATTACHPIPE: '5',
-    },
-  });
-  child.on('error', (e) => deps.log.warn('conmon exec failed to start', { error: e.message }));
+  let started: PipedChild;
+  try {
+    started = spawnPiped({ spawner: deps.spawner ?? createPosixSpawner(), pipes: deps.pipes ?? createPipeMaker() }, deps.conmonPath, args, {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'from-child', 'from-child', 'to-child', 'from-child'],
+      env: {
+        PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        _OCI_SYNCPIPE: '3',
+        _OCI_STARTPIPE: '4',
+        _OCI_ATTACHPIPE: '5',
+      },
+    });
+  } catch (e) {
+    void rm(dir, { recursive: true, force: true });
+    throw execError(`cannot run conmon: ${(e as Error).message}`, opts.process.args?.[0]);
+  }
+  const [, , stderrPipe, syncPipe, startPipe, attachPipe] = started.streams as [undefined, undefined, Readable, Readable, Writable, Readable];
   const stderr: Buffer[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d));
-  const syncPipe = child.stdio[3] as Readable;
-  const startPipe = child.stdio[4] as Writable;
-  const attachPipe = (child.stdio as unknown as Readable[])[5]!;
+  stderrPipe.on('data', (d: Buffer) => stderr.push(d));
   startPipe.on('error', () => {});
   const readSync = messageReader(syncPipe);
   const readAttach = messageReader(attachPipe);
@@ -141,8 +147,7 @@ export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promi
     syncPipe.destroy();
     startPipe.destroy();
     attachPipe.destroy();
-    child.stderr?.destroy();
-    child.unref();
+    stderrPipe.destroy();
   };
   const fail = (message: string): never => {
     cleanupPipes();

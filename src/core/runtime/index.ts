@@ -90,6 +90,21 @@ export interface ExecSession {
   remove(): Promise<void>;
 }
 
+/**
+ * An attached exec without a terminal whose runtime was started ahead of its start request
+ * (see exec-prepared.ts). Use it once: `start` or `discard`.
+ */
+export interface PreparedExec {
+  /**
+   * Hands `process` to the waiting runtime and resolves with the session as `exec` does; or
+   * undefined when the prepared runtime is gone (expired, exited, discarded, or the spec too
+   * big): run `exec` then. Throws like `exec`.
+   */
+  start(process: OciProcess): Promise<ExecSession | undefined>;
+  /** Stops the waiting runtime and removes its files. Never throws. */
+  discard(): void;
+}
+
 /** The runtime wrapper (see the file comment); created by `createRuntime`. */
 export interface ContainerRuntime {
   /** Names of runtimes available (e.g. ["runc","crun"]) and the default chosen by probing. */
@@ -129,6 +144,12 @@ export interface ContainerRuntime {
    * exec failed: … executable file not found in $PATH: unknown" for a missing program.
    */
   exec(opts: RuntimeExecOptions): Promise<ExecSession>;
+  /**
+   * Starts the runtime of an attached, terminal-less exec of the running container `id` before
+   * its process is known (at exec create); `PreparedExec.start` runs it. Resolves undefined when
+   * that is not possible (use `exec`). Never rejects.
+   */
+  prepareExec?(opts: { id: string; execId: string; stdin: boolean }): Promise<PreparedExec | undefined>;
   /**
    * Changes the cgroup resources of a running container (`runtime update`). Throws NotFound for
    * an unknown container, Internal with the runtime's message when the kernel refuses a value.

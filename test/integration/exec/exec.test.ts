@@ -7,6 +7,12 @@ import { apiRequest, dockerPyMissing, engineUnderTest, runCommand, runDocker, ru
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How many runtime processes (`… exec --process <execs>/<id>.json …`) exist for exec `id`. */
+async function runtimesWaitingFor(id: string): Promise<number> {
+  const r = await runCommand('pgrep', ['-f', `exec --process .*/${id}\\.json`], process.env, { timeoutMs: 10_000 });
+  return r.stdout.split('\n').filter(Boolean).length;
+}
+
 describe('exec', { concurrency: false }, () => {
   let d: TestDaemon;
   let skip = false;
@@ -216,6 +222,33 @@ describe('exec', { concurrency: false }, () => {
     await docker(['rm', 'ex3']);
   });
 
+  test('a runtime prepared at exec create never outlives a start that does not use it', async (t) => {
+    if (skip) return t.skip();
+    await docker(['run', '-d', '--name', 'ex5', '--network', 'none', 'busybox', 'sleep', '1000']);
+    const create = async () => {
+      const c = await apiRequest(d.socket, 'POST', '/containers/ex5/exec', { body: { Cmd: ['echo', 'late'], AttachStdout: true, AttachStderr: true } });
+      assert.equal(c.status, 201, c.body);
+      return c.json<{ Id: string }>().Id;
+    };
+    // Paused between create and start: Docker's conflict, and nothing left waiting.
+    const paused = await create();
+    assert.equal((await docker(['pause', 'ex5'])).code, 0);
+    const refused = await apiRequest(d.socket, 'POST', `/exec/${paused}/start`, { body: {} });
+    assert.equal(refused.status, 409);
+    await docker(['unpause', 'ex5']);
+    await sleep(100);
+    assert.equal(await runtimesWaitingFor(paused), 0);
+    // Started attached a while after create: the prepared runtime runs it.
+    const later = await create();
+    await sleep(300);
+    const started = await apiRequest(d.socket, 'POST', `/exec/${later}/start`, { body: {} });
+    assert.equal(started.status, 200);
+    assert.match(started.body, /late/);
+    const exit = (await apiRequest(d.socket, 'GET', `/exec/${later}/json`)).json<{ ExitCode: number }>().ExitCode;
+    assert.equal(exit, 0);
+    await docker(['rm', '-f', 'ex5']);
+  });
+
   test('exec processes die with their container; the session ends with 137', async (t) => {
     if (skip) return t.skip();
     await docker(['run', '-d', '--name', 'ex4', '--network', 'none', 'busybox', 'sleep', '1000']);
@@ -246,6 +279,8 @@ describe('exec', { concurrency: false }, () => {
     assert.ok(ids?.includes(id));
     const s = await apiRequest(d.socket, 'POST', `/exec/${id}/start`, { body: { Detach: true } });
     assert.deepEqual([s.status, s.body], [200, '']);
+    // Created attached, started detached: the runtime prepared at create is gone.
+    assert.equal(await runtimesWaitingFor(id), 0);
     const i1 = await inspect();
     assert.equal(i1.Running, true);
     assert.ok((i1.Pid as number) > 0);
