@@ -136,6 +136,9 @@ export class ExecStore {
     if (t) clearTimeout(t);
     this.timers.delete(id);
     if (!ex) return;
+    // A runtime prepared for a start that will not come now: stop it at once.
+    void ex.prepared?.runtime.then((r) => r?.discard());
+    ex.prepared = undefined;
     this.byId.delete(id);
     const set = this.byContainer.get(ex.containerId);
     set?.delete(id);

@@ -246,6 +246,11 @@ describe('exec', { concurrency: false }, () => {
     assert.match(started.body, /late/);
     const exit = (await apiRequest(d.socket, 'GET', `/exec/${later}/json`)).json<{ ExitCode: number }>().ExitCode;
     assert.equal(exit, 0);
+    // Never started, container stopped: the waiting runtime goes with the exec.
+    const unstarted = await create();
+    await docker(['stop', '-t', '0', 'ex5']);
+    await sleep(100);
+    assert.equal(await runtimesWaitingFor(unstarted), 0);
     await docker(['rm', '-f', 'ex5']);
   });
 
