@@ -3,10 +3,11 @@
  * by exec id, the ids a container shows in `ExecIDs`, and their lifetime — an exited exec is
  * dropped a while after its exit (Docker: 5–10 minutes), a created one when its container
  * stops, a finished one shortly after its container stopped. Also caches each running
- * container's OCI spec, the template of its exec processes.
+ * container's OCI spec, the template of its exec processes, and holds the spare runtimes.
  */
 import type { OciProcess, OciSpec } from '../../oci/runtime-spec.js';
 import type { ExecSession, PreparedExec } from '../runtime/index.js';
+import { ExecSpares } from './exec-spares.js';
 
 /** One exec instance. */
 export interface ExecRecord {
@@ -56,6 +57,8 @@ export interface ExecStoreOptions {
 
 /** The exec instances of a container service (see the file comment). Never throws. */
 export class ExecStore {
+  /** Spare runtimes for the next exec of a container (exec-spares.ts). */
+  readonly spares = new ExecSpares();
   private readonly byId = new Map<string, ExecRecord>();
   private readonly byContainer = new Map<string, Set<string>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -114,6 +117,7 @@ export class ExecStore {
    */
   containerExited(containerId: string): void {
     this.templates.delete(containerId);
+    this.spares.drop(containerId);
     for (const id of [...(this.byContainer.get(containerId) ?? [])]) {
       const ex = this.byId.get(id);
       if (!ex) continue;
@@ -126,6 +130,7 @@ export class ExecStore {
   /** The container was removed: drops all its execs now. */
   containerRemoved(containerId: string): void {
     this.templates.delete(containerId);
+    this.spares.drop(containerId);
     for (const id of [...(this.byContainer.get(containerId) ?? [])]) this.drop(id);
   }
 
@@ -166,8 +171,9 @@ export class ExecStore {
     return this.byId.size;
   }
 
-  /** Cancels every timer (service shutdown). */
+  /** Cancels every timer and discards the spares (service shutdown). */
   close(): void {
+    this.spares.close();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }

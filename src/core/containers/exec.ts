@@ -16,6 +16,10 @@ import { errorAttachment, pendingExecStream } from './exec-attach.js';
 import type { ExecSession } from '../runtime/index.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import { hostSpecDefaults } from './spec/index.js';
+import { SPARE_TTL_MS } from './exec-spares.js';
+
+/** How long after an exec's end its container's spare runtime is started (ms). */
+const SPARE_DELAY_MS = 2;
 
 /** Throws Docker's Conflict when `rec` cannot run an exec (`shown` is how the container is named). */
 function assertExecable(rec: ContainerRecord, shown: string): void {
@@ -81,8 +85,24 @@ function prepareExec(ctx: Ctx, rec: ContainerRecord, ex: ExecRecord, detach: boo
   ex.prepared = {
     startedAt: rec.state.StartedAt,
     process,
-    runtime: prepare.call(ctx.deps.runtime, { id: rec.id, execId: ex.id, stdin: ex.openStdin }).catch(() => undefined),
+    runtime:
+      ctx.execs.spares.take(rec.id, rec.state.StartedAt, ex.openStdin) ??
+      prepare.call(ctx.deps.runtime, { id: rec.id, execId: ex.id, stdin: ex.openStdin }).catch(() => undefined),
   };
+}
+
+/**
+ * After an exec that used a prepared runtime ended, starts a spare for the container's next
+ * one (exec-spares.ts), unless it has one or no longer runs. Never throws.
+ */
+function keepSpare(ctx: Ctx, containerId: string, stdin: boolean): void {
+  const prepare = ctx.deps.runtime.prepareExec;
+  const rec = ctx.byId.get(containerId);
+  if (!prepare || !rec || !rec.state.Running || rec.state.Paused || rec.state.Restarting || ctx.execs.spares.has(containerId)) return;
+  const runtime = prepare
+    .call(ctx.deps.runtime, { id: containerId, execId: `spare-${newId()}`, stdin, ttlMs: SPARE_TTL_MS + SPARE_DELAY_MS })
+    .catch(() => undefined);
+  ctx.execs.spares.put(containerId, { startedAt: rec.state.StartedAt, stdin, runtime });
 }
 
 /** Stops what `prepareExec` started for `ex`, if anything. Never throws. */
@@ -231,6 +251,8 @@ async function launchExec(
     .then(() => Promise.race([s.attach.closed, new Promise((r) => setTimeout(r, 2000).unref())]))
     .then(() => {
       ex.session = undefined;
+      // A moment later, off this exec's last steps (the client's exec inspect).
+      if (ahead) setTimeout(() => keepSpare(ctx, rec.id, stdin), SPARE_DELAY_MS).unref();
       return s.remove();
     })
     .catch((e) => ctx.log.warn('exec session cleanup failed', { id: ex.id, error: (e as Error).message }));

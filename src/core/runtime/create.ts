@@ -299,7 +299,8 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
             pipes: (pipes ??= createPipeMaker()),
             spawner: (spawner ??= createPosixSpawner()),
           },
-          o,
+          { id: o.id, execId: o.execId, stdin: o.stdin },
+          { ttlMs: o.ttlMs },
         );
       } catch {
         return undefined;

@@ -147,9 +147,10 @@ export interface ContainerRuntime {
   /**
    * Starts the runtime of an attached, terminal-less exec of the running container `id` before
    * its process is known (at exec create); `PreparedExec.start` runs it. Resolves undefined when
-   * that is not possible (use `exec`). Never rejects.
+   * that is not possible (use `exec`). The runtime is killed if not started within `ttlMs`
+   * (default 10 s). Never rejects.
    */
-  prepareExec?(opts: { id: string; execId: string; stdin: boolean }): Promise<PreparedExec | undefined>;
+  prepareExec?(opts: { id: string; execId: string; stdin: boolean; ttlMs?: number }): Promise<PreparedExec | undefined>;
   /**
    * Changes the cgroup resources of a running container (`runtime update`). Throws NotFound for
    * an unknown container, Internal with the runtime's message when the kernel refuses a value.
