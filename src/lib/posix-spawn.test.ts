@@ -45,3 +45,21 @@ test('spawn: a signal death, many children at once, a missing program', async ()
     (e) => /cannot run \/nonexistent\/prog: ENOENT/.test((e as Error).message) && (e as { code?: string }).code === 'ENOENT',
   );
 });
+
+test('spawn: descriptors that trade places reach the right child descriptors', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pier-spawn-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const a = openSync(path.join(dir, 'a'), 'w');
+  const b = openSync(path.join(dir, 'b'), 'w');
+  const out = openSync(path.join(dir, 'out'), 'w');
+  // The child's descriptor `b` is our `a` and the other way round: without care the first
+  // dup2 would overwrite the source of the second.
+  const stdio: (number | 'ignore')[] = Array.from({ length: Math.max(a, b, out) + 1 }, () => 'ignore');
+  stdio[1] = out;
+  stdio[a] = b;
+  stdio[b] = a;
+  const child = createPosixSpawner().spawn('/usr/bin/readlink', [`/proc/self/fd/${a}`, `/proc/self/fd/${b}`], { stdio, env: {} });
+  for (const fd of [a, b, out]) closeSync(fd);
+  assert.deepEqual(await child.exit, { code: 0, signal: null });
+  assert.deepEqual(readFileSync(path.join(dir, 'out'), 'utf8').trim().split('\n'), [path.join(dir, 'b'), path.join(dir, 'a')]);
+});

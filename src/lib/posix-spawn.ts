@@ -18,7 +18,7 @@
  */
 import koffi from 'koffi';
 import { constants } from 'node:os';
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { internal } from './errors.js';
 import { errnoName } from './errno-name.js';
 
@@ -69,6 +69,7 @@ const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const WNOHANG = 1;
+const F_DUPFD_CLOEXEC = 1030;
 /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on 64-bit; with room to spare. */
 const FILE_ACTIONS_SIZE = 256;
 const ATTR_SIZE = 512;
@@ -91,6 +92,7 @@ interface SpawnCalls {
   attrSetSigDefault: Fn;
   sigEmptySet: Fn;
   waitpid: Fn;
+  fcntl: Fn;
 }
 
 function bind(): SpawnCalls {
@@ -108,6 +110,7 @@ function bind(): SpawnCalls {
     attrSetSigDefault: lib.func('int posix_spawnattr_setsigdefault(void *attr, const void *set)'),
     sigEmptySet: lib.func('int sigemptyset(void *set)'),
     waitpid: lib.func('int waitpid(int pid, _Out_ int *status, int options)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, int arg)'),
   };
 }
 
@@ -177,9 +180,17 @@ export function createPosixSpawner(): PosixSpawner {
       const attr = Buffer.alloc(ATTR_SIZE);
       c.faInit(actions);
       c.attrInit(attr);
+      // A source below the child's last descriptor could be overwritten by an earlier dup2
+      // (3 → 4 after 4 → 3): such sources are first copied above that range.
+      const lifted: number[] = [];
       try {
         opts.stdio.forEach((fd, i) => {
-          const from = fd === 'ignore' ? (devNull ??= openSync('/dev/null', 'r+')) : fd;
+          let from = fd === 'ignore' ? (devNull ??= openSync('/dev/null', 'r+')) : fd;
+          if (from < opts.stdio.length && from !== i) {
+            from = c.fcntl(from, F_DUPFD_CLOEXEC, opts.stdio.length) as number;
+            if (from < 0) throw internal(`fcntl F_DUPFD_CLOEXEC: ${errnoName(koffi.errno())}`);
+            lifted.push(from);
+          }
           c.faDup2(actions, from, i);
         });
         if (opts.cwd !== undefined) c.faChdir(actions, opts.cwd);
@@ -219,6 +230,7 @@ export function createPosixSpawner(): PosixSpawner {
       } finally {
         c.faDestroy(actions);
         c.attrDestroy(attr);
+        for (const fd of lifted) closeSync(fd);
       }
     },
   };

@@ -229,6 +229,8 @@ async function launchExec(
       consoleSize: ex.tty ? (validSize(opts.consoleSize) ?? validSize(ex.consoleSize)) : undefined,
     });
   } catch (e) {
+    // e.g. the user could not be resolved: a runtime still waiting for this exec goes too.
+    if (prepared) void prepared.runtime.then((r) => r?.discard());
     const err = toEngineError(e);
     recordExecExit(ctx, ex, rec, execFailureCode(ex.entrypoint, err.message));
     throw err;

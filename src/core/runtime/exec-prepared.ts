@@ -67,8 +67,9 @@ export async function prepareDirectExec(
   void launched.child.exit.then(() => {
     exited = true;
   });
+  // Only a waiting runtime is dropped: once started, the session owns it (and the FIFO is closed).
   const drop = () => {
-    if (state === 'gone') return;
+    if (state !== 'waiting') return;
     state = 'gone';
     clearTimeout(ttl);
     closeSync(specFd);
