@@ -43,3 +43,24 @@ test('sealRuntimeBinary: a missing binary leaves nothing behind', { skip: !isRoo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sealRuntimeBinary: sealing again while the binary runs (ETXTBSY on open) still works', { skip: !isRoot && 'needs root (mount)' }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sealed-'));
+  const { spawn } = await import('node:child_process');
+  const bin = path.join(dir, 'prog');
+  copyFileSync('/bin/sleep', bin);
+  const target = path.join(dir, 'prog.sealed');
+  const a = sealRuntimeBinary({ log: nullLogger }, { binary: bin, target });
+  assert.ok(a);
+  const running = spawn(bin, ['30'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const b = sealRuntimeBinary({ log: nullLogger }, { binary: bin, target });
+    assert.ok(b, 'sealed although the binary is being executed');
+    assert.equal(existsSync(target), true);
+    b.release();
+  } finally {
+    running.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

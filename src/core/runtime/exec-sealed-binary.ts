@@ -17,7 +17,7 @@
  * and ExecDeps.runtimeEnv.
  */
 import koffi from 'koffi';
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, unlinkSync } from 'node:fs';
 import type { Logger } from '../../lib/log.js';
 import { errnoName } from '../../lib/errno-name.js';
 import { MNT_DETACH, MS_BIND, MS_RDONLY, MS_REMOUNT, loadMountCalls, type MountCalls } from '../../lib/mount-calls.js';
@@ -33,10 +33,14 @@ export interface SealedBinary {
   release(): void;
 }
 
-/** True when `file` cannot be opened for writing because its mount is read-only. Never throws. */
+/**
+ * True when `file` is on a read-only mount. Never throws. access(W_OK) rather than an open for
+ * writing: that open fails with ETXTBSY instead while any process runs the binary (a crun exec
+ * of another daemon, or one waiting for its exec's spec), and the seal was then undone.
+ */
 function readOnly(file: string): boolean {
   try {
-    closeSync(openSync(file, 'r+'));
+    accessSync(file, constants.W_OK);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EROFS';
