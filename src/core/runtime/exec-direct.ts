@@ -130,10 +130,6 @@ function readRest(s: net.Socket, ms: number): Promise<string> {
   });
 }
 
-/** Removes a file; a missing one is fine. Never rejects (a failure is of no consequence here). */
-async function unlinkIfExists(file: string): Promise<void> {
-  await unlink(file).catch(() => {});
-}
 
 /** Resolves once `s` ended or closed. Never rejects. */
 function streamDone(s: net.Socket): Promise<void> {
@@ -160,6 +156,12 @@ export interface DirectLaunch {
 export function directExecFiles(execsDir: string, execId: string): { processFile: string; pidFile: string } {
   const base = path.join(execsDir, execId);
   return { processFile: `${base}.json`, pidFile: `${base}.pid` };
+}
+
+/** Removes exec `execId`'s process spec and pid files; missing ones are fine. Never rejects. */
+export async function removeDirectExecFiles(execsDir: string, execId: string): Promise<void> {
+  const { processFile, pidFile } = directExecFiles(execsDir, execId);
+  await Promise.all([unlink(processFile).catch(() => {}), unlink(pidFile).catch(() => {})]);
 }
 
 /** The process spec as the direct path hands it to the runtime (never a terminal). Pure. */
@@ -194,7 +196,7 @@ export function launchDirectExec(deps: DirectExecDeps, o: { id: string; execId: 
     stderr,
     processFile,
     pidFile,
-    removeFiles: () => Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]).then(() => undefined),
+    removeFiles: () => removeDirectExecFiles(deps.execsDir, o.execId),
   };
 }
 
@@ -249,7 +251,7 @@ export async function directSession(deps: DirectExecDeps, l: DirectLaunch, o: { 
  * Internal when the process spec cannot be written.
  */
 export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOptions): Promise<ExecSession> {
-  const { processFile, pidFile } = directExecFiles(deps.execsDir, opts.execId);
+  const { processFile } = directExecFiles(deps.execsDir, opts.execId);
   const text = directProcessText(opts.process);
   // Volatile exec root, read once by the runtime right after: a plain write, synchronous as
   // it is a few KB (three thread-pool round trips cost more than the write).
@@ -264,7 +266,7 @@ export async function startDirectExec(deps: DirectExecDeps, opts: RuntimeExecOpt
   try {
     launched = launchDirectExec(deps, { id: opts.id, execId: opts.execId, stdin: opts.stdin });
   } catch (e) {
-    void Promise.all([unlinkIfExists(processFile), unlinkIfExists(pidFile)]);
+    void removeDirectExecFiles(deps.execsDir, opts.execId);
     // "cannot run <runtime>: ENOENT", or pipe2 failing: Docker's words all the same.
     throw execError((e as Error).message, opts.process.args?.[0]);
   }

@@ -15,11 +15,11 @@
  * error is then the answer.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import type { ExecSession, PreparedExec } from './index.js';
 import { createPipeMaker } from './exec-pipes.js';
-import { directExecFiles, directProcessText, directSession, launchDirectExec, type DirectExecDeps, type DirectLaunch } from './exec-direct.js';
+import { directExecFiles, directProcessText, directSession, launchDirectExec, removeDirectExecFiles, type DirectExecDeps, type DirectLaunch } from './exec-direct.js';
 
 /** How long a prepared runtime waits for its start (ms). */
 const DEFAULT_TTL_MS = 10_000;
@@ -57,7 +57,7 @@ export async function prepareDirectExec(
     launched = launchDirectExec({ ...deps, pipes }, o);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
-    await removeFiles(deps.execsDir, o.execId);
+    await removeDirectExecFiles(deps.execsDir, o.execId);
     deps.log.debug('exec not prepared', { id: o.id, execId: o.execId, error: (e as Error).message });
     return undefined;
   }
@@ -131,10 +131,4 @@ async function consumed(done: () => boolean): Promise<void> {
   for (let i = 0; !check() && Date.now() < until; i++) {
     await new Promise((r) => (i < CONSUMED_SPINS ? setImmediate(r) : setTimeout(r, CONSUMED_POLL_MS)));
   }
-}
-
-/** Removes what a failed preparation may have left. Never rejects. */
-async function removeFiles(execsDir: string, execId: string): Promise<void> {
-  const { processFile, pidFile } = directExecFiles(execsDir, execId);
-  await Promise.all([unlink(processFile).catch(() => {}), unlink(pidFile).catch(() => {})]);
 }
