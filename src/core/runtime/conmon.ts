@@ -88,7 +88,6 @@ export function spawnConmon(
         detached: true,
         stdio: ['ignore', 'ignore', 'from-child', 'from-child', 'to-child'],
         env: {
-          PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
           ...opts.env,
           _OCI_SYNCPIPE: '3',
           _OCI_STARTPIPE: '4',

@@ -38,6 +38,9 @@ import { createSeccompBpfCompiler } from './seccomp-bpf.js';
 
 const ms = (a: number, b: number): number => Math.round(b - a);
 
+/** What an exec id may be made of (it names files under `<exec-root>/execs`). */
+const EXEC_ID = /^[A-Za-z0-9_.-]+$/;
+
 /**
  * runc or crun itself without extra global args: its state layout is known (runc:
  * fifo-start.ts, fast-delete.ts; crun: crun-fast.ts).
@@ -83,6 +86,10 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
   const binaryOf = (cli: RuntimeCli): { path: string; env?: Record<string, string> } => sealed.get(cli.binary.name) ?? { path: cli.binary.path };
   let pipes: PipeMaker | undefined;
   let spawner: PosixSpawner | undefined;
+  /** The posix_spawn and pipe2 bindings, made on first use and shared by every spawn. */
+  const spawning = () => ({ spawner: (spawner ??= createPosixSpawner()), pipes: (pipes ??= createPipeMaker()) });
+  /** How an exec starts `cli`'s runtime (direct or prepared path). */
+  const execLaunch = (cli: RuntimeCli) => ({ log, runtimePath: binaryOf(cli).path, runtimeArgs: cli.globalArgs, runtimeEnv: binaryOf(cli).env, ...spawning() });
   const seccompBpf = createSeccompBpfCompiler({ warn: (m) => log.debug(m) });
   let native: NativeCalls | undefined;
   const nativeCalls = (): NativeCalls => (native ??= createNativeCalls());
@@ -143,7 +150,7 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     log.debug('starting conmon', { id: o.id, args });
     nativeCalls().closeInheritedOnExec();
     const t1 = performance.now();
-    const r = await spawnConmon({ log, spawner: (spawner ??= createPosixSpawner()), pipes: (pipes ??= createPipeMaker()) }, conmonPath, args, { cwd: o.bundleDir, env: binaryOf(cli).env });
+    const r = await spawnConmon({ log, ...spawning() }, conmonPath, args, { cwd: o.bundleDir, env: binaryOf(cli).env });
     if (!r.ok) {
       await cli.raw('delete', ['--force', o.id]).catch(() => undefined);
       await files.remove(o.id, undefined).catch(() => {});
@@ -269,36 +276,18 @@ export async function createRuntime(deps: { log: Logger }, options: RuntimeOptio
     async exec(o) {
       const meta = await files.meta(o.id);
       const cli = cliFor(meta.runtime);
-      if (!/^[A-Za-z0-9_.-]+$/.test(o.execId)) throw invalidArgument(`invalid exec id: ${o.execId}`);
+      if (!EXEC_ID.test(o.execId)) throw invalidArgument(`invalid exec id: ${o.execId}`);
       return startExec(
-        {
-          log,
-          conmonPath,
-          native: nativeCalls,
-          sessionDir: path.join(options.execRoot, 'execs', o.execId),
-          runtimePath: binaryOf(cli).path,
-          runtimeArgs: cli.globalArgs,
-          runtimeEnv: binaryOf(cli).env,
-          pipes: (pipes ??= createPipeMaker()),
-          spawner: (spawner ??= createPosixSpawner()),
-        },
+        { ...execLaunch(cli), conmonPath, native: nativeCalls, sessionDir: path.join(options.execRoot, 'execs', o.execId) },
         o,
       );
     },
     async prepareExec(o) {
-      if (!/^[A-Za-z0-9_.-]+$/.test(o.execId)) return undefined;
+      if (!EXEC_ID.test(o.execId)) return undefined;
       try {
         const cli = cliFor((await files.meta(o.id)).runtime);
         return await prepareDirectExec(
-          {
-            log,
-            execsDir: path.join(options.execRoot, 'execs'),
-            runtimePath: binaryOf(cli).path,
-            runtimeArgs: cli.globalArgs,
-            runtimeEnv: binaryOf(cli).env,
-            pipes: (pipes ??= createPipeMaker()),
-            spawner: (spawner ??= createPosixSpawner()),
-          },
+          { ...execLaunch(cli), execsDir: path.join(options.execRoot, 'execs') },
           { id: o.id, execId: o.execId, stdin: o.stdin },
           { ttlMs: o.ttlMs },
         );

@@ -185,7 +185,7 @@ export function launchDirectExec(deps: DirectExecDeps, o: { id: string; execId: 
     {
       detached: true,
       stdio: [o.stdin ? 'to-child' : 'ignore', 'from-child', 'from-child'],
-      env: { PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...deps.runtimeEnv },
+      env: deps.runtimeEnv ?? {},
     },
   );
   const [stdin, stdout, stderr] = started.streams as [net.Socket | undefined, net.Socket, net.Socket];

@@ -127,7 +127,6 @@ export async function startExec(deps: ExecDeps, opts: RuntimeExecOptions): Promi
       detached: true,
       stdio: ['ignore', 'ignore', 'from-child', 'from-child', 'to-child', 'from-child'],
       env: {
-        PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         _OCI_SYNCPIPE: '3',
         _OCI_STARTPIPE: '4',
         _OCI_ATTACHPIPE: '5',

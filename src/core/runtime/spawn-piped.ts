@@ -17,10 +17,14 @@ export interface PipedChild {
   streams: (net.Socket | undefined)[];
 }
 
+/** PATH for a child when pierd has none. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /**
- * Spawns `file args…` with `stdio` as its descriptors 0, 1, 2, …. Throws what the pipe maker
- * or spawner throw (Internal: `pipe2: EMFILE`, `cannot run <file>: ENOENT`…), after closing
- * every descriptor it made.
+ * Spawns `file args…` with `stdio` as its descriptors 0, 1, 2, …, and `env` plus PATH (pierd's,
+ * unless `env` sets it) as its whole environment. Throws what the pipe maker or spawner throw
+ * (Internal: `pipe2: EMFILE`, `cannot run <file>: ENOENT`…), after closing every descriptor it
+ * made.
  */
 export function spawnPiped(
   deps: { spawner: PosixSpawner; pipes: PipeMaker },
@@ -34,7 +38,8 @@ export function spawnPiped(
   try {
     for (const kind of opts.stdio) made.push(kind === 'ignore' ? undefined : deps.pipes.pipe());
     const childFds = opts.stdio.map((kind, i) => (kind === 'ignore' ? 'ignore' : kind === 'from-child' ? made[i]!.write : made[i]!.read));
-    child = deps.spawner.spawn(file, args, { stdio: childFds, env: opts.env, cwd: opts.cwd, detached: opts.detached });
+    const env = { PATH: process.env.PATH ?? DEFAULT_PATH, ...opts.env };
+    child = deps.spawner.spawn(file, args, { stdio: childFds, env, cwd: opts.cwd, detached: opts.detached });
   } catch (e) {
     closeAll();
     throw e;
