@@ -20,9 +20,9 @@ interface Spare {
   timer: NodeJS.Timeout;
 }
 
-/** Stops a spare's runtime (once it is known). Never throws. */
-function discard(runtime: Promise<PreparedExec | undefined>): void {
-  void runtime.then((r) => r?.discard());
+/** Stops a prepared runtime (once it is known), if there is one. Never throws. */
+export function discardPrepared(runtime: Promise<PreparedExec | undefined> | undefined): void {
+  void runtime?.then((r) => r?.discard());
 }
 
 /** The spares of one container service (see the file comment). Never throws. */
@@ -54,7 +54,7 @@ export class ExecSpares {
     this.byContainer.delete(containerId);
     clearTimeout(s.timer);
     if (s.startedAt === startedAt && s.stdin === stdin) return s.runtime;
-    discard(s.runtime);
+    discardPrepared(s.runtime);
     return undefined;
   }
 
@@ -64,7 +64,7 @@ export class ExecSpares {
     if (!s) return;
     this.byContainer.delete(containerId);
     clearTimeout(s.timer);
-    discard(s.runtime);
+    discardPrepared(s.runtime);
   }
 
   /** Discards every spare (service shutdown). */

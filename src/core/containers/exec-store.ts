@@ -7,7 +7,7 @@
  */
 import type { OciProcess, OciSpec } from '../../oci/runtime-spec.js';
 import type { ExecSession, PreparedExec } from '../runtime/index.js';
-import { ExecSpares } from './exec-spares.js';
+import { discardPrepared, ExecSpares } from './exec-spares.js';
 
 /** One exec instance. */
 export interface ExecRecord {
@@ -45,6 +45,16 @@ export interface ExecRecord {
   pendingResize?: { height: number; width: number };
   /** Set once the container stopped: dropped shortly after its exit. */
   containerGone?: boolean;
+}
+
+/**
+ * Takes `ex`'s prepared runtime and process off it and stops the runtime: for a start that
+ * will not use it. Never throws.
+ */
+export function takePrepared(ex: ExecRecord): void {
+  const p = ex.prepared;
+  ex.prepared = undefined;
+  discardPrepared(p?.runtime);
 }
 
 /** Options of an ExecStore. */
@@ -142,8 +152,7 @@ export class ExecStore {
     this.timers.delete(id);
     if (!ex) return;
     // A runtime prepared for a start that will not come now: stop it at once.
-    void ex.prepared?.runtime.then((r) => r?.discard());
-    ex.prepared = undefined;
+    takePrepared(ex);
     this.byId.delete(id);
     const set = this.byContainer.get(ex.containerId);
     set?.delete(id);

@@ -9,14 +9,14 @@ import { newId } from '../../lib/ids.js';
 import type { Ctx } from './context.js';
 import type { ContainerRecord } from './types.js';
 import type { ExecAttachment, ExecConfig, ExecInspect, ExecStartOptions } from './exec-types.js';
-import type { ExecRecord } from './exec-store.js';
+import { takePrepared, type ExecRecord } from './exec-store.js';
 import { parseDetachKeys } from './detach-keys.js';
 import { buildExecProcess, execEnv, execFailureCode, readBundleSpec } from './exec-process.js';
 import { errorAttachment, pendingExecStream } from './exec-attach.js';
 import type { ExecSession } from '../runtime/index.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import { hostSpecDefaults } from './spec/index.js';
-import { SPARE_TTL_MS } from './exec-spares.js';
+import { discardPrepared, SPARE_TTL_MS } from './exec-spares.js';
 
 /** How long after an exec's end its container's spare runtime is started (ms). */
 const SPARE_DELAY_MS = 2;
@@ -105,13 +105,6 @@ function keepSpare(ctx: Ctx, containerId: string, stdin: boolean): void {
   ctx.execs.spares.put(containerId, { startedAt: rec.state.StartedAt, stdin, runtime });
 }
 
-/** Stops what `prepareExec` started for `ex`, if anything. Never throws. */
-function dropPrepared(ex: ExecRecord): void {
-  const p = ex.prepared;
-  ex.prepared = undefined;
-  void p?.runtime.then((r) => r?.discard());
-}
-
 /** The exec's OCI process, from the container's spec (cached per container start). Throws what reading the spec or resolving the user throws. */
 async function execProcessOf(ctx: Ctx, rec: ContainerRecord, ex: ExecRecord): Promise<OciProcess> {
   const bundleDir = `${ctx.opts.execRoot}/containers/${rec.id}`;
@@ -154,7 +147,7 @@ export async function execStart(ctx: Ctx, id: string, opts: ExecStartOptions): P
   try {
     assertExecable(rec, rec.id);
   } catch (e) {
-    dropPrepared(ex);
+    takePrepared(ex);
     throw e;
   }
   if (ex.state !== 'created') {
@@ -210,13 +203,13 @@ async function launchExec(
   let t1 = t0;
   let ahead = false;
   try {
-    // A prepared runtime is used when the start is what was expected and the container is
-    // the one it was prepared for; otherwise it is discarded and the normal path runs.
-    const usable = prepared && !opts.detach && prepared.startedAt === rec.state.StartedAt;
-    const process = await (usable ? prepared.process : execProcessOf(ctx, rec, ex));
+    // What was prepared holds for the container run it was made for. Its runtime is used
+    // when the start is what was expected; otherwise it is discarded and the normal path runs.
+    const current = prepared?.startedAt === rec.state.StartedAt ? prepared : undefined;
+    const process = await (current ? current.process : execProcessOf(ctx, rec, ex));
     t1 = performance.now();
     const runtimePrepared = prepared ? await prepared.runtime : undefined;
-    if (runtimePrepared && usable) session = await runtimePrepared.start(process);
+    if (runtimePrepared && current && !opts.detach) session = await runtimePrepared.start(process);
     else runtimePrepared?.discard();
     ahead = session !== undefined;
     session ??= await ctx.deps.runtime.exec({
@@ -230,7 +223,7 @@ async function launchExec(
     });
   } catch (e) {
     // e.g. the user could not be resolved: a runtime still waiting for this exec goes too.
-    if (prepared) void prepared.runtime.then((r) => r?.discard());
+    discardPrepared(prepared?.runtime);
     const err = toEngineError(e);
     recordExecExit(ctx, ex, rec, execFailureCode(ex.entrypoint, err.message));
     throw err;
